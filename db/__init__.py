@@ -1,0 +1,1 @@
+"""Persistence: campaign databases, migrations, repositories. Knows nothing of discord."""

@@ -7,7 +7,6 @@ from bot.emulator import Channel, Emulator, Guild, Member, Role, running_bot
 from tests.emulator.testbot import TestBot
 
 
-
 @dataclass
 class World:
     emu: Emulator

@@ -1,0 +1,68 @@
+"""Turn deliveries and GM views as Discord-ready messages (pure: payload dicts in).
+
+Each renderer returns ``Message`` dicts, ``{"content": str | None, "embeds": [dict]}``,
+every one within Discord's limits; the cog sends each with ``discord.Embed.from_dict``
+on the embeds and ``AllowedMentions.none()``. User text is escaped here already.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.render.report_faction import district_lines, render_faction_report, render_intel
+from bot.render.report_gm import (
+    effect_on_win,
+    render_conflict,
+    render_conflict_report,
+    render_gm_summary,
+)
+from bot.render.report_labels import (
+    action_label,
+    any_tier_label,
+    monitoring_tier_label,
+    participation_label,
+    piece_label,
+    relationship_label,
+    tier_label,
+)
+from bot.render.report_layout import Embed, Message, embed_length
+from bot.render.report_results import result_line
+
+__all__ = [
+    "Embed",
+    "Message",
+    "action_label",
+    "any_tier_label",
+    "district_lines",
+    "effect_on_win",
+    "embed_length",
+    "monitoring_tier_label",
+    "participation_label",
+    "piece_label",
+    "relationship_label",
+    "render_conflict",
+    "render_conflict_report",
+    "render_delivery",
+    "render_faction_report",
+    "render_gm_summary",
+    "render_intel",
+    "result_line",
+    "tier_label",
+]
+
+_RENDERERS = {
+    "faction_report": render_faction_report,
+    "legendary_intel": render_intel,
+    "gm_summary": render_gm_summary,
+    "conflict_report": render_conflict_report,
+}
+
+
+def render_delivery(payload: Mapping[str, Any]) -> list[Message]:
+    """Any outbox payload by its ``kind``, so the delivery worker needs one call."""
+    kind = payload.get("kind")
+    renderer = _RENDERERS.get(str(kind))
+    if renderer is None:
+        raise ValueError(f"no renderer for payload kind {kind!r}")
+    return renderer(payload)

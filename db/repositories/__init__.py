@@ -1,0 +1,1 @@
+"""One repository module per aggregate; all share the helpers in ``base``."""

@@ -1,0 +1,127 @@
+"""The turn pipeline's own state: frozen turn inputs, monitoring sources, advance log."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from db.errors import NotFound
+from db.repositories.base import Repository, check_int
+
+_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    turn_number: int
+    faction_id: str
+    district_id: str
+    source_id: str
+    kind: str
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class AdvanceRecord:
+    id: int
+    gm_id: str
+    from_turn: int
+    from_phase: str
+    to_turn: int | None
+    to_phase: str | None
+    backup_path: str | None
+    status: str
+
+
+class TurnRepository(Repository):
+    # -- frozen inputs ---------------------------------------------------------------------
+
+    async def save_inputs(self, turn: int, payload: dict[str, Any]) -> None:
+        """Replaces any earlier copy: conflict detection re-running a turn starts over."""
+        check_int("turn", turn, 1)
+        await self._write(
+            "save turn inputs",
+            "INSERT INTO turn_inputs (turn_number, payload_json) VALUES (?, ?) "
+            "ON CONFLICT(turn_number) DO UPDATE SET payload_json=excluded.payload_json",
+            (turn, json.dumps(payload, sort_keys=True, separators=(",", ":"))),
+        )
+
+    async def load_inputs(self, turn: int) -> dict[str, Any]:
+        row = await self.sql.fetchone(
+            "SELECT payload_json FROM turn_inputs WHERE turn_number=?", (turn,)
+        )
+        if row is None:
+            raise NotFound("turn inputs", turn)
+        return json.loads(row[0])
+
+    # -- monitoring sources ----------------------------------------------------------------
+
+    async def replace_sources(self, turn: int, sources: Sequence[SourceRow]) -> int:
+        await self._write(
+            "clear monitoring sources",
+            "DELETE FROM monitoring_sources WHERE turn_number=?",
+            (turn,),
+        )
+        return await self._write_many(
+            "record monitoring sources",
+            "INSERT INTO monitoring_sources (turn_number, faction_id, district_id, source_id, kind, "
+            "total) VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (s.turn_number, s.faction_id, s.district_id, s.source_id, s.kind, s.total)
+                for s in sources
+            ],
+        )
+
+    async def sources(self, turn: int) -> list[SourceRow]:
+        rows = await self.sql.fetchall(
+            "SELECT turn_number, faction_id, district_id, source_id, kind, total "
+            "FROM monitoring_sources WHERE turn_number=? ORDER BY source_id, district_id",
+            (turn,),
+        )
+        return [SourceRow(*r) for r in rows]
+
+    async def set_secondary_totals(self, turn: int, totals: Sequence[tuple[str, int]]) -> int:
+        """``totals``: (squadron id, secondary monitoring total) for this turn's orders."""
+        return await self._write_many(
+            "record secondary monitoring",
+            f"UPDATE actions SET secondary_total=?, updated_at={_NOW} "
+            "WHERE turn_number=? AND piece_type='squadron' AND piece_id=?",
+            [(total, turn, piece_id) for piece_id, total in totals],
+        )
+
+    # -- advance log -----------------------------------------------------------------------
+
+    async def start_advance(
+        self, gm_id: str, from_turn: int, from_phase: str, backup_path: str | None
+    ) -> int:
+        await self._write(
+            "log advance",
+            "INSERT INTO advance_log (gm_id, from_turn, from_phase, backup_path) VALUES (?, ?, ?, ?)",
+            (gm_id, from_turn, from_phase, backup_path),
+        )
+        row = await self.sql.fetchone("SELECT max(id) FROM advance_log")
+        return int(row[0])
+
+    async def finish_advance(self, advance_id: int, to_turn: int, to_phase: str) -> None:
+        await self._write(
+            "log advance",
+            f"UPDATE advance_log SET to_turn=?, to_phase=?, status='done', updated_at={_NOW} "
+            "WHERE id=?",
+            (to_turn, to_phase, advance_id),
+        )
+
+    async def last_advance(self) -> AdvanceRecord | None:
+        row = await self.sql.fetchone(
+            "SELECT id, gm_id, from_turn, from_phase, to_turn, to_phase, backup_path, status "
+            "FROM advance_log ORDER BY id DESC LIMIT 1"
+        )
+        return None if row is None else AdvanceRecord(*row)
+
+    async def mark_rolled_back(self, advance_id: int) -> None:
+        await self._write(
+            "log rollback",
+            f"UPDATE advance_log SET status='rolled_back', updated_at={_NOW} WHERE id=?",
+            (advance_id,),
+        )
