@@ -75,6 +75,9 @@ class Emulator:
         self.guild_commands: dict[str, list[dict[str, Any]]] = {}
         self.interactions: dict[str, InteractionResult] = {}
         self.uploads: dict[str, StoredFile] = {}
+        # enforce_nonce: (channel id, nonce) -> (message, when); Discord keeps a few minutes.
+        self.nonces: dict[tuple[str, str], tuple[Message, float]] = {}
+        self.nonce_window = 300.0
         self.violations: list[Violation] = []
         self.unknown_routes: list[str] = []
         self.requests: list[tuple[str, str, int]] = []
@@ -770,7 +773,14 @@ class Emulator:
             raise DiscordError(403, 50007, "Cannot send messages to this user")
         body, files = await self._read_body(request)
         self._validate_message(body, f"POST /channels/{channel_id}/messages")
+        nonce_key = (channel_id, str(body["nonce"])) if body.get("nonce") is not None else None
+        if nonce_key is not None and body.get("enforce_nonce"):
+            seen = self.nonces.get(nonce_key)
+            if seen is not None and time.monotonic() - seen[1] < self.nonce_window:
+                return _json(self._message_payload(seen[0]))  # Discord returns the original
         message = self._store_message(channel, body, files)
+        if nonce_key is not None:
+            self.nonces[nonce_key] = (message, time.monotonic())
         await self._dispatch_message("MESSAGE_CREATE", message)
         return _json(self._message_payload(message))
 

@@ -1,0 +1,1 @@
+"""Discord-side helpers shared by the cogs: replies, errors, context, views."""

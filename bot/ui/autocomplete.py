@@ -1,0 +1,98 @@
+"""Autocomplete sources: only legal values, filtered by what the user typed.
+
+A member is offered only their own faction's pieces; everyone sees districts and
+faction names (public knowledge). Discord allows at most 25 choices of at most 100
+characters; an autocomplete that fails answers with no choices rather than an error.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+
+import discord
+from discord import app_commands
+
+from bot.render.text import truncate
+from bot.ui.context import context
+
+log = logging.getLogger(__name__)
+
+MAX_CHOICES = 25
+Choice = app_commands.Choice[str]
+Source = Callable[[discord.Interaction, str], Awaitable[list[Choice]]]
+
+
+def _matches(current: str, *texts: str) -> bool:
+    needle = current.casefold().strip()
+    return not needle or any(needle in t.casefold() for t in texts)
+
+
+def choices(pairs: Iterable[tuple[str, str]], current: str) -> list[Choice]:
+    """(label, value) pairs filtered by ``current`` in label or value, first 25."""
+    found = []
+    for label, value in pairs:
+        if _matches(current, label, value):
+            found.append(app_commands.Choice(name=truncate(label, 100), value=value[:100]))
+            if len(found) == MAX_CHOICES:
+                break
+    return found
+
+
+def safe(source: Source) -> Source:
+    async def wrapped(interaction: discord.Interaction, current: str) -> list[Choice]:
+        try:
+            return await source(interaction, current)
+        except Exception:
+            log.exception("autocomplete failed for user %s", interaction.user.id)
+            return []
+
+    wrapped.__name__ = source.__name__
+    return wrapped
+
+
+def _pieces(kind: str | None, *, with_order: bool = False) -> Source:
+    async def source(interaction: discord.Interaction, current: str) -> list[Choice]:
+        ctx = await context(interaction)
+        pieces = await ctx.campaign.queries.pieces(ctx.actor, kind, with_order=with_order)
+        label = (
+            (lambda t, p: f"{p.name} ({t}, {p.faction_id})")
+            if ctx.is_gm
+            else (lambda t, p: f"{p.name} ({t})")
+        )
+        return choices(((label(t, p), p.id) for t, p in pieces), current)
+
+    return safe(source)
+
+
+own_agents = _pieces("agent")
+own_squadrons = _pieces("squadron")
+ordered_pieces = _pieces(None, with_order=True)
+
+
+@safe
+async def districts(interaction: discord.Interaction, current: str) -> list[Choice]:
+    ctx = await context(interaction)
+    return choices(((d.name, d.id) for d in await ctx.campaign.queries.districts()), current)
+
+
+@safe
+async def factions(interaction: discord.Interaction, current: str) -> list[Choice]:
+    ctx = await context(interaction)
+    return choices(((f.name, f.id) for f in await ctx.campaign.queries.factions()), current)
+
+
+@safe
+async def other_factions(interaction: discord.Interaction, current: str) -> list[Choice]:
+    """Targets: every faction but the actor's own."""
+    ctx = await context(interaction)
+    own = ctx.actor.faction_id
+    return choices(
+        ((f.name, f.id) for f in await ctx.campaign.queries.factions() if f.id != own), current
+    )
+
+
+@safe
+async def allies(interaction: discord.Interaction, current: str) -> list[Choice]:
+    ctx = await context(interaction)
+    return choices(((f.name, f.id) for f in await ctx.campaign.queries.allies(ctx.actor)), current)

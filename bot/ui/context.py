@@ -1,0 +1,99 @@
+"""Who is asking and in which campaign, resolved from the interaction.
+
+The GM check runs in code for every GM command (an app-command check), whatever
+the server's command permission overrides say: Discord's settings can hide a
+command, but only this check decides who may run it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+
+from bot.services.access import Actor, require_gm, resolve_actor
+from bot.services.errors import NotAllowed
+
+if TYPE_CHECKING:
+    from bot.campaigns import Campaign, CampaignHub
+
+
+class Refused(app_commands.CheckFailure):
+    """A check that failed with a message meant for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Ctx:
+    campaign: Campaign
+    actor: Actor
+
+    @property
+    def is_gm(self) -> bool:
+        return self.actor.is_gm
+
+
+def hub_of(interaction: discord.Interaction) -> CampaignHub:
+    return interaction.client.hub  # type: ignore[attr-defined]
+
+
+async def campaign_of(interaction: discord.Interaction) -> Campaign:
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()
+    return await hub_of(interaction).get(interaction.guild_id)
+
+
+def _role_ids(user: discord.abc.User) -> list[int]:
+    return [role.id for role in getattr(user, "roles", ())]
+
+
+async def actor_of(interaction: discord.Interaction, campaign: Campaign) -> Actor:
+    """Roles and administrator come from the interaction payload Discord resolved."""
+    async with campaign.db.read() as uow:
+        return await resolve_actor(
+            uow,
+            interaction.user.id,
+            _role_ids(interaction.user),
+            interaction.permissions.administrator,
+        )
+
+
+async def context(interaction: discord.Interaction) -> Ctx:
+    """Cached on the interaction: checks, autocomplete and the callback share one lookup."""
+    cached = interaction.extras.get("ctx")
+    if isinstance(cached, Ctx):
+        return cached
+    campaign = await campaign_of(interaction)
+    ctx = Ctx(campaign, await actor_of(interaction, campaign))
+    interaction.extras["ctx"] = ctx
+    return ctx
+
+
+async def gm_check(interaction: discord.Interaction) -> bool:
+    """The predicate behind ``gm_only``: refuses with the service layer's own message."""
+    ctx = await context(interaction)
+    try:
+        require_gm(ctx.actor)
+    except NotAllowed as exc:
+        raise Refused(exc.message) from exc
+    return True
+
+
+def gm_only():  # noqa: ANN201 - a discord.py check decorator
+    return app_commands.check(gm_check)
+
+
+def is_gm_channel(interaction: discord.Interaction, gm_channel_id: int | None) -> bool:
+    return gm_channel_id is not None and interaction.channel_id == gm_channel_id
+
+
+async def gm_ephemeral(interaction: discord.Interaction, ctx: Ctx) -> bool:
+    """GM answers carry secrets: public only inside the configured GM channel."""
+    async with ctx.campaign.db.read() as uow:
+        settings = await uow.settings.get()
+    return not is_gm_channel(interaction, settings.gm_channel_id)
