@@ -20,7 +20,12 @@ from db.registry import CampaignRegistry
 
 log = logging.getLogger(__name__)
 
-COGS: tuple[str, ...] = ("cogs.orders",)
+COGS: tuple[str, ...] = (
+    "cogs.orders",
+    "cogs.gm_turn",
+    "cogs.gm_orders",
+    "cogs.faction",
+)
 
 
 class CampaignTree(app_commands.CommandTree):

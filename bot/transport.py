@@ -15,6 +15,7 @@ import aiohttp
 import discord
 
 from bot.services.deliveries import Outgoing, TransientFailure, Unreachable
+from bot.ui.views import routed_view
 
 CANNOT_DM = 50007
 UNREACHABLE_CODES = {CANNOT_DM, 10003, 10013, 50001, 50013}  # DMs closed, unknown, no access
@@ -60,12 +61,14 @@ class DiscordTransport:
     async def _send(channel: discord.abc.Messageable, messages: Sequence[Outgoing]) -> None:
         for message in messages:
             try:
+                view = routed_view(message.buttons)
                 await channel.send(
                     content=message.content,
                     embeds=[discord.Embed.from_dict(e) for e in message.embeds],
                     files=to_discord_files(message),
                     nonce=message.nonce,
                     allowed_mentions=discord.AllowedMentions.none(),
+                    **({"view": view} if view is not None else {}),
                 )
             except discord.HTTPException as exc:
                 if exc.code in UNREACHABLE_CODES or isinstance(exc, discord.NotFound):

@@ -13,6 +13,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.render.components import ButtonSpec
 from bot.render.orders import order_lines, order_summary, piece_name, stat_label
 from bot.render.report_layout import Section, render_sections
 from bot.render.text import escape_name
@@ -22,6 +23,7 @@ from bot.ui import autocomplete as ac
 from bot.ui.context import Ctx, context
 from bot.ui.errors import handle_error, log_invocation, mark_started
 from bot.ui.replies import NO_MENTIONS, embeds_of, reply
+from bot.ui.views import routed_view
 
 TASKS = [
     app_commands.Choice(name="Monitor the district", value="monitor"),
@@ -76,20 +78,18 @@ def orders_messages(
     return render_sections([section])
 
 
+def cancel_id(kind: str, piece_id: str) -> str:
+    return f"orders:cancel:{kind}:{piece_id}"
+
+
 class CancelOrderButton(
     discord.ui.DynamicItem[discord.ui.Button],
     template=r"orders:cancel:(?P<kind>agent|squadron):(?P<piece>[\w-]{1,80})",
 ):
-    """Persistent: works on a listing even after the bot restarted."""
+    """Answers every listing's cancel buttons, even after the bot restarted."""
 
-    def __init__(self, kind: str, piece_id: str, label: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=label[:80],
-                style=discord.ButtonStyle.danger,
-                custom_id=f"orders:cancel:{kind}:{piece_id}",
-            )
-        )
+    def __init__(self, kind: str, piece_id: str, label: str = "Cancel") -> None:
+        super().__init__(discord.ui.Button(label=label[:80], custom_id=cancel_id(kind, piece_id)))
         self.kind = kind
         self.piece_id = piece_id
 
@@ -114,13 +114,15 @@ class CancelOrderButton(
 
 def listing_view(listing: FactionOrders) -> discord.ui.View | None:
     ordered = [e for e in listing.entries if e.order is not None][:MAX_CANCEL_BUTTONS]
-    if not ordered:
-        return None
-    view = discord.ui.View(timeout=None)
-    for entry in ordered:
-        kind = "agent" if entry.order and entry.order.piece_type == "agent" else "squadron"
-        view.add_item(CancelOrderButton(kind, entry.piece.id, f"Cancel {entry.piece.name}"))
-    return view
+    return routed_view(
+        [
+            ButtonSpec(
+                cancel_id(e.order.piece_type, e.piece.id), f"Cancel {e.piece.name}", "danger"
+            )
+            for e in ordered
+            if e.order is not None
+        ]
+    )
 
 
 def listing_kwargs(

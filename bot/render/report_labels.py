@@ -105,6 +105,10 @@ class Names:
             return "nobody"
         return escape_name(self._factions.get(faction_id) or faction_id)
 
+    def faction_plain(self, faction_id: str | None) -> str:
+        """Unescaped, for places Discord shows as plain text (button labels)."""
+        return str(self._factions.get(faction_id or "") or faction_id or "nobody")
+
     def district(self, district_id: str | None) -> str:
         if not district_id:
             return "nowhere"

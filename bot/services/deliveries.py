@@ -17,7 +17,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from bot.render.components import ButtonSpec
 from bot.render.reports import render_delivery
+from bot.render.rulings import ruling_buttons
 from bot.services.access import Actor, require_gm
 from db import records as dbr
 from db.database import Database
@@ -42,6 +44,7 @@ class Outgoing:
     embeds: tuple[dict[str, Any], ...] = ()
     files: tuple[OutgoingFile, ...] = ()
     nonce: int = 0
+    buttons: tuple[ButtonSpec, ...] = ()
 
 
 class Unreachable(Exception):
@@ -94,8 +97,10 @@ def channel_key(delivery: dbr.Delivery) -> str:
 
 
 def outgoing_messages(delivery: dbr.Delivery, files: Sequence[OutgoingFile] = ()) -> list[Outgoing]:
-    """The payload rendered; attachments ride on the last message."""
+    """The payload rendered; attachments ride on the last message, and each message of a
+    conflict report carries the ruling buttons of its conflict."""
     rendered = render_delivery(delivery.payload)
+    buttons = _conflict_buttons(delivery.payload, len(rendered))
     messages = []
     for index, message in enumerate(rendered):
         last = index == len(rendered) - 1
@@ -105,9 +110,18 @@ def outgoing_messages(delivery: dbr.Delivery, files: Sequence[OutgoingFile] = ()
                 embeds=tuple(message.get("embeds") or ()),
                 files=tuple(files) if last else (),
                 nonce=nonce_for(delivery.dedupe_key, index),
+                buttons=buttons[index],
             )
         )
     return messages
+
+
+def _conflict_buttons(payload: dict[str, Any], count: int) -> list[tuple[ButtonSpec, ...]]:
+    """render_conflict_report gives one message per conflict, in id order."""
+    conflicts = sorted(payload.get("conflicts") or [], key=lambda c: str(c.get("id")))
+    if payload.get("kind") != "conflict_report" or len(conflicts) != count:
+        return [()] * count
+    return [tuple(ruling_buttons(c, payload.get("names"))) for c in conflicts]
 
 
 class DeliveryService:

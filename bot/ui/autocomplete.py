@@ -96,3 +96,85 @@ async def other_factions(interaction: discord.Interaction, current: str) -> list
 async def allies(interaction: discord.Interaction, current: str) -> list[Choice]:
     ctx = await context(interaction)
     return choices(((f.name, f.id) for f in await ctx.campaign.queries.allies(ctx.actor)), current)
+
+
+# -- GM sources: everything, unaffiliated pieces included (a non-GM gets no choices) -----
+
+NONE_VALUE = "-"  # "no faction" / "no district": never a slug (slugs have no edge dashes)
+
+
+def _gm_pieces(kind: str | None, *, typed_values: bool = False) -> Source:
+    async def source(interaction: discord.Interaction, current: str) -> list[Choice]:
+        ctx = await context(interaction)
+        pieces = await ctx.campaign.setup.all_pieces(ctx.actor)
+        return choices(
+            (
+                (
+                    f"{p.name} ({t}, {p.faction_id or 'unaffiliated'})",
+                    f"{t}:{p.id}" if typed_values else p.id,
+                )
+                for t, p in pieces
+                if kind is None or t == kind
+            ),
+            current,
+        )
+
+    return safe(source)
+
+
+all_agents = _gm_pieces("agent")
+all_squadrons = _gm_pieces("squadron")
+all_pieces = _gm_pieces(None, typed_values=True)
+
+
+@safe
+async def factions_or_none(interaction: discord.Interaction, current: str) -> list[Choice]:
+    """A new owner: any faction, or "-" for unaffiliated."""
+    ctx = await context(interaction)
+    pairs = [("(unaffiliated)", NONE_VALUE)]
+    pairs += [(f.name, f.id) for f in await ctx.campaign.queries.factions()]
+    return choices(pairs, current)
+
+
+@safe
+async def districts_or_none(interaction: discord.Interaction, current: str) -> list[Choice]:
+    """Where a piece stands: any district, or "-" for unplaced."""
+    ctx = await context(interaction)
+    pairs = [("(unplaced)", NONE_VALUE)]
+    pairs += [(d.name, d.id) for d in await ctx.campaign.queries.districts()]
+    return choices(pairs, current)
+
+
+@safe
+async def rumors(interaction: discord.Interaction, current: str) -> list[Choice]:
+    ctx = await context(interaction)
+    lines = await ctx.campaign.setup.rumor_lines(ctx.actor)
+    return choices(
+        (
+            (
+                f"{r.rumor.name or r.rumor.id} ({r.district_name}, DC {r.rumor.discovery_dc})",
+                r.rumor.id,
+            )
+            for r in lines
+        ),
+        current,
+    )
+
+
+@safe
+async def district_modifiers(interaction: discord.Interaction, current: str) -> list[Choice]:
+    ctx = await context(interaction)
+    names = {d.id: d.name for d in await ctx.campaign.queries.districts()}
+    modifiers = await ctx.campaign.setup.district_modifiers(ctx.actor)
+    return choices(
+        (
+            (
+                f"{names.get(m.district_id, m.district_id)}: {m.modifier_type} "
+                f"{m.modifier_value:+d}"
+                + (f" (until turn {m.expires_on})" if m.expires_on is not None else ""),
+                m.id,
+            )
+            for m in modifiers
+        ),
+        current,
+    )

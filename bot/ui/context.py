@@ -7,8 +7,9 @@ command, but only this check decides who may run it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -18,6 +19,9 @@ from bot.services.errors import NotAllowed
 
 if TYPE_CHECKING:
     from bot.campaigns import Campaign, CampaignHub
+
+
+T = TypeVar("T", bound=Any)
 
 
 class Refused(app_commands.CheckFailure):
@@ -84,8 +88,21 @@ async def gm_check(interaction: discord.Interaction) -> bool:
     return True
 
 
-def gm_only():  # noqa: ANN201 - a discord.py check decorator
-    return app_commands.check(gm_check)
+def gm_only() -> Callable[[T], T]:
+    """GM-only, on one command or on a whole Cog class (every app command in it)."""
+    as_check = app_commands.check(gm_check)
+
+    def decorator(obj: T) -> T:
+        if isinstance(obj, type):
+
+            async def interaction_check(self: object, interaction: discord.Interaction) -> bool:
+                return await gm_check(interaction)
+
+            obj.interaction_check = interaction_check  # the Cog special method
+            return obj
+        return as_check(obj)
+
+    return decorator
 
 
 def is_gm_channel(interaction: discord.Interaction, gm_channel_id: int | None) -> bool:

@@ -11,11 +11,40 @@ from collections.abc import Sequence
 
 import discord
 
+from bot.render.components import ButtonSpec
 from bot.render.report_layout import Message
 from bot.ui.errors import handle_error
 from bot.ui.replies import NO_MENTIONS, embeds_of
 
 PAGE_TIMEOUT = 600.0
+STYLES = {
+    "primary": discord.ButtonStyle.primary,
+    "secondary": discord.ButtonStyle.secondary,
+    "success": discord.ButtonStyle.success,
+    "danger": discord.ButtonStyle.danger,
+}
+
+
+class RoutedButton(discord.ui.Button):
+    """A button answered by a registered DynamicItem (by custom id), not by this object.
+
+    Not dispatchable, so discord.py keeps no per-message view in memory: a listing or
+    report with buttons costs nothing once sent, and its buttons survive restarts.
+    """
+
+    def is_dispatchable(self) -> bool:
+        return False
+
+
+def routed_view(buttons: Sequence[ButtonSpec]) -> discord.ui.View | None:
+    if not buttons:
+        return None
+    view = discord.ui.View(timeout=None)
+    for spec in buttons:
+        view.add_item(
+            RoutedButton(custom_id=spec.custom_id, label=spec.label[:80], style=STYLES[spec.style])
+        )
+    return view
 
 
 class OwnedView(discord.ui.View):
