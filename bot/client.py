@@ -108,6 +108,8 @@ class CampaignBot(commands.Bot):
         return self.settings.data_dir / "command-sync" / f"{name}.sha256"
 
     async def close(self) -> None:
+        """Stop sending, leave the gateway (no new interactions), then close the databases
+        (each close waits for a write transaction in progress)."""
         await self.deliveries.stop()
-        await self.hub.close_all()
         await super().close()
+        await self.hub.close_all()

@@ -417,7 +417,9 @@ class Emulator:
         if unknown:
             raise CommandInputError(f"modal has no inputs {sorted(unknown)}")
         data = {"custom_id": modal["custom_id"], "components": rows}
-        return await self._interact(5, modal["custom_id"], member, channel, data, None, wait)
+        # Discord includes the message when the modal was opened from one of its components.
+        origin = source.message if isinstance(source, InteractionResult) else None
+        return await self._interact(5, modal["custom_id"], member, channel, data, origin, wait)
 
     @contextlib.asynccontextmanager
     async def gateway_outage(self, code: int = 4000) -> AsyncIterator[None]:

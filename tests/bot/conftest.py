@@ -74,6 +74,11 @@ class Table:
                 for n in names
             }
 
+    async def advance(self) -> None:
+        """Advance through the service (as the GM) and wake the delivery worker, as /gm does."""
+        await self.campaign.turn.advance(str(self.gm.id))
+        self.bot.deliveries.kick()
+
     async def game(self) -> dbr.GameState:
         async with self.campaign.db.read() as uow:
             return await uow.game.get()

@@ -19,12 +19,12 @@ async def play_one_turn(table: Table) -> None:
         district="temple_hill",
     )
     assert "Order recorded" in monitor.content
-    await table.campaign.turn.advance(str(table.gm.id))
+    await table.advance()
     for c in await table.campaign.turn.conflicts():
         await table.campaign.turn.rule(
             c["id"], Ruling(dict.fromkeys(principals(c), Outcome.DRAW)), str(table.gm.id)
         )
-    await table.campaign.turn.advance(str(table.gm.id))
+    await table.advance()
 
 
 async def test_turn_status_for_a_member(table: Table) -> None:
