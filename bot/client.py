@@ -25,6 +25,11 @@ COGS: tuple[str, ...] = (
     "cogs.gm_turn",
     "cogs.gm_orders",
     "cogs.faction",
+    "cogs.news",
+    "cogs.campaign",
+    "cogs.gm_factions",
+    "cogs.gm_districts",
+    "cogs.gm_pieces",
 )
 
 

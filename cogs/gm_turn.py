@@ -7,6 +7,8 @@ before a restart can still be ruled from.
 
 from __future__ import annotations
 
+import asyncio
+import io
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -16,13 +18,16 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.render.components import ButtonSpec
+from bot.render.maps import render_fog_map, render_true_map
 from bot.render.report_gm import render_conflict
 from bot.render.rulings import RULE_TEMPLATE, principals, ruling_buttons
 from bot.render.text import escape_name
 from bot.render.turn_views import advance_messages, deadline_text, status_messages
 from bot.rules.model import Outcome, PieceRef
 from bot.rules.rulings import Ruling, SpecialChoice
+from bot.services import maps
 from bot.services.errors import AdvanceBlocked, InvalidRequest
+from bot.ui import autocomplete as ac
 from bot.ui.context import Ctx, context, gm_check, gm_ephemeral, gm_only
 from bot.ui.errors import handle_error, log_invocation, mark_started
 from bot.ui.replies import NO_MENTIONS, defer, embeds_of, reply, send_messages
@@ -456,6 +461,32 @@ class GMTurn(commands.GroupCog, group_name="gm", group_description="GM: run the 
             interaction,
             f"Orders deadline: {deadline_text(value)}." if value else "The deadline is cleared.",
             ephemeral=await gm_ephemeral(interaction, ctx),
+        )
+
+    @app_commands.command(name="map", description="The true map, or what one faction believes")
+    @app_commands.describe(faction="Show this faction's fog-of-war map instead of the true one")
+    @app_commands.autocomplete(faction=ac.factions)
+    async def map(self, interaction: discord.Interaction, faction: str | None = None) -> None:
+        ctx = await context(interaction)
+        ephemeral = await gm_ephemeral(interaction, ctx)
+        await defer(interaction, ephemeral=ephemeral)
+        async with ctx.campaign.db.read() as uow:
+            game = await uow.game.get()
+            if faction is None:
+                data = await maps.true_map_data(uow, assets_dir=ctx.campaign.assets_dir)
+            else:
+                if await uow.factions.find(faction) is None:
+                    raise InvalidRequest(f"Unknown faction '{faction}'.")
+                data = await maps.fog_map_data(uow, faction, assets_dir=ctx.campaign.assets_dir)
+        render = render_true_map if faction is None else render_fog_map
+        image = await asyncio.to_thread(render, data)
+        name = f"map-turn-{game.turn}-{faction or 'true'}.png"
+        what = "The true map" if faction is None else f"What {faction} believes"
+        await reply(
+            interaction,
+            f"{what} at turn {game.turn}.",
+            ephemeral=ephemeral,
+            files=[discord.File(io.BytesIO(image), filename=name)],
         )
 
     @app_commands.command(name="deliveries", description="Reports not delivered yet, with a retry")

@@ -207,3 +207,15 @@ async def test_closed_dms_fall_back_to_the_faction_channel_once(table: Table) ->
     retry = await table.emu.click(table.gm, status.original, "gm:deliveries:retry")
     assert "queued again" in retry.content
     await table.emu.wait_for_dm(alice, lambda m: bool(m.files), timeout=10)
+
+
+async def test_gm_maps_true_and_per_faction(table: Table) -> None:
+    true = await table.emu.invoke(table.gm, "gm map", in_channel=table.gm_channel)
+    image = (await true.wait_followups(1))[0].file_named("map-turn-1-true.png").data
+    assert image.startswith(b"\x89PNG")
+    fog = await table.emu.invoke(table.gm, "gm map", faction="brine_syndicate")
+    followup = (await fog.wait_followups(1))[0]
+    assert followup.ephemeral  # outside the GM channel
+    assert followup.file_named("map-turn-1-brine_syndicate.png").data != image
+    refused = await table.emu.invoke(table.player("lantern_guild"), "gm map")
+    assert refused.ephemeral and "Only the GM" in refused.content
