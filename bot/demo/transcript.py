@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import textwrap
-from datetime import UTC, datetime
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.emulator import Channel, Emulator, InteractionResult, Member, Message
