@@ -25,8 +25,6 @@ from bot.services.access import Actor
 from bot.services.campaign_io import import_campaign
 from db import records as dbr
 
-pytest_plugins = ["bot.emulator.pytest_plugin"]
-
 SAMPLE = Path(__file__).resolve().parents[2] / "examples" / "harbor_city.toml"
 GUILD_FACTIONS = ("lantern_guild", "brine_syndicate", "order_of_the_tide")
 
@@ -79,6 +77,10 @@ class Table:
         await self.campaign.turn.advance(str(self.gm.id))
         self.bot.deliveries.kick()
 
+    async def settle(self) -> None:
+        """Let the delivery worker finish what is queued (its writes are not the test's)."""
+        await self.bot.deliveries.drain(self.campaign)
+
     async def game(self) -> dbr.GameState:
         async with self.campaign.db.read() as uow:
             return await uow.game.get()
@@ -88,7 +90,11 @@ def settings_for(data_dir: Path) -> Settings:
     return Settings(token="emulator-bot-token", data_dir=data_dir, log_level="INFO")
 
 
-async def build_table(emu: Emulator, data_dir: Path, **bot_kwargs: Any) -> AsyncIterator[Table]:
+async def build_table(
+    emu: Emulator, data_dir: Path, *, imported: bool = True, **bot_kwargs: Any
+) -> AsyncIterator[Table]:
+    """``imported=False``: the same guild and members, but an empty campaign database (no
+    campaign, no GM role, no channels configured), as a server looks before bootstrapping."""
     guild = emu.create_guild("Saltmere")
     gm_role = emu.add_role(guild, "Game Master", mentionable=True)
     admin_role = emu.add_role(guild, "Admin", permissions=8)
@@ -110,20 +116,21 @@ async def build_table(emu: Emulator, data_dir: Path, **bot_kwargs: Any) -> Async
     bot = CampaignBot(settings_for(data_dir), sync_commands=False, **bot_kwargs)
     async with running_bot(emu, bot):
         campaign = await bot.hub.get(int(guild.id))
-        await import_campaign(campaign.db, load(SAMPLE), backup_dir=campaign.backups_dir)
-        async with campaign.db.transaction() as uow:
-            await uow.settings.update(
-                guild_id=int(guild.id),
-                gm_role_id=int(gm_role.id),
-                gm_channel_id=int(gm_channel.id),
-                news_channel_id=int(news.id),
-            )
-            for faction_id, channel in faction_channels.items():
-                await uow.settings.set_faction_channel(faction_id, int(channel.id))
-            for faction_id, members in players.items():
-                for index, member in enumerate(members):
-                    await uow.settings.add_member(int(member.id), faction_id, leader=index == 0)
-        await campaign.turn.advance(str(gm.id))  # turn 1: decay, then orders open
+        if imported:
+            await import_campaign(campaign.db, load(SAMPLE), backup_dir=campaign.backups_dir)
+            async with campaign.db.transaction() as uow:
+                await uow.settings.update(
+                    guild_id=int(guild.id),
+                    gm_role_id=int(gm_role.id),
+                    gm_channel_id=int(gm_channel.id),
+                    news_channel_id=int(news.id),
+                )
+                for faction_id, channel in faction_channels.items():
+                    await uow.settings.set_faction_channel(faction_id, int(channel.id))
+                for faction_id, members in players.items():
+                    for index, member in enumerate(members):
+                        await uow.settings.add_member(int(member.id), faction_id, leader=index == 0)
+            await campaign.turn.advance(str(gm.id))  # turn 1: decay, then orders open
         yield Table(
             emu=emu,
             bot=bot,
