@@ -25,6 +25,7 @@ class Settings:
     data_dir: Path = Path("data")
     log_level: str = "INFO"
     api_base_url: str | None = None
+    gateway_url: str | None = None
     sync_guild_ids: tuple[int, ...] = ()
     slow_query_ms: float = 100.0
     busy_timeout_ms: int = 5000
@@ -77,11 +78,13 @@ def load_settings(
         raise SettingsError(f"LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR; got {level!r}")
     token = (values.get("DISCORD_TOKEN") or "").strip() or None
     base = (values.get("DISCORD_API_BASE_URL") or "").strip() or None
+    gateway = (values.get("DISCORD_GATEWAY_URL") or "").strip() or None
     return Settings(
         token=token,
         data_dir=Path(values.get("BOT_DATA_DIR", "data") or "data"),
         log_level=level,
         api_base_url=base.rstrip("/") if base else None,
+        gateway_url=gateway,
         sync_guild_ids=_guild_ids(values.get("SYNC_GUILD_IDS", "")),
         slow_query_ms=_float("DB_SLOW_QUERY_MS", values.get("DB_SLOW_QUERY_MS", "100")),
         busy_timeout_ms=_int("DB_BUSY_TIMEOUT_MS", values.get("DB_BUSY_TIMEOUT_MS", "5000")),

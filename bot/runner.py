@@ -8,6 +8,8 @@ import signal
 import sys
 
 import discord
+import yarl
+from discord.gateway import DiscordWebSocket
 
 from bot.client import CampaignBot
 from bot.config import Settings
@@ -25,9 +27,12 @@ def configure_logging(level: str) -> None:
 
 
 def apply_api_base(settings: Settings) -> None:
-    """DISCORD_API_BASE_URL: a REST proxy or the local emulator instead of discord.com."""
+    """DISCORD_API_BASE_URL: a REST proxy or the local emulator instead of discord.com;
+    DISCORD_GATEWAY_URL: the emulator's gateway (discord.py does not ask REST for it)."""
     if settings.api_base_url:
         discord.http.Route.BASE = settings.api_base_url
+    if settings.gateway_url:
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
 
 
 async def serve(bot: CampaignBot, token: str) -> None:
