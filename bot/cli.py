@@ -27,7 +27,7 @@ from bot.services.maps import fog_map_data, true_map_data
 from db import backup as backups
 from db import migrations
 from db.database import Database
-from db.errors import DomainError
+from db.errors import DatabaseError, DomainError
 from db.registry import CampaignRegistry
 
 EXIT_OK, EXIT_ERROR = 0, 1
@@ -39,6 +39,13 @@ class CliError(Exception):
 
 
 # -- parser -----------------------------------------------------------------------------
+
+
+def guild_id(text: str) -> str:
+    """A Discord guild id: digits only, so it can never name a file outside the data folder."""
+    if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**64:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a Discord guild id (digits only)")
+    return str(int(text))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -55,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     def campaign_cmd(name: str, help_text: str) -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=help_text, description=help_text)
         which = cmd.add_mutually_exclusive_group(required=True)
-        which.add_argument("--guild", help="the campaign of this Discord guild id")
+        which.add_argument(
+            "--guild", type=guild_id, help="the campaign of this Discord guild id (digits)"
+        )
         which.add_argument("--db", type=Path, help="the campaign database file at PATH")
         return cmd
 
@@ -128,9 +137,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {problem}", file=sys.stderr)
         return EXIT_ERROR
     except (CliError, SettingsError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {_one_line(str(exc))}", file=sys.stderr)
+    except DatabaseError as exc:  # the operator needs the cause, not only the apology
+        print(f"error: {_one_line(exc.message)} ({_one_line(exc.detail)})", file=sys.stderr)
     except DomainError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(f"error: {_one_line(exc.message)}", file=sys.stderr)
     except sqlite3.Error as exc:
         print(f"error: database: {exc}", file=sys.stderr)
     except OSError as exc:
@@ -138,6 +149,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
     return EXIT_ERROR
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
 
 
 def _data_dir(args: argparse.Namespace) -> Path:
@@ -155,6 +170,8 @@ async def _dispatch(args: argparse.Namespace) -> int:
         return await _migrate(args)
     if args.command == "import":  # a bad file must not leave an empty database behind
         args.campaign = _load_file(args.file)
+    if args.db is not None:
+        await refuse_foreign_database(args.db)
     registry = CampaignRegistry(_data_dir(args))
     try:
         db = await campaign_io.open_campaign(
@@ -259,8 +276,22 @@ def _campaign_path(args: argparse.Namespace) -> tuple[Path, Path]:
     return path, backup_dir
 
 
+async def refuse_foreign_database(path: Path) -> None:
+    """Never migrate (i.e. rewrite) an SQLite file that is not a campaign database.
+
+    A campaign database has the migration ledger; an empty or missing file becomes one.
+    """
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    async with Database(path) as db:
+        foreign = await migrations.is_foreign(db)
+    if foreign:
+        raise CliError(f"{path} is an SQLite file but not a campaign database; left untouched")
+
+
 async def _migrate(args: argparse.Namespace) -> int:
     path, backup_dir = _campaign_path(args)
+    await refuse_foreign_database(path)
     async with Database(path) as db:
         if args.action == "status":
             applied = await migrations.applied_versions(db)
@@ -308,6 +339,8 @@ def _validate(path: Path) -> int:
 async def _simulate(args: argparse.Namespace) -> int:
     if args.turns < 1:
         raise CliError("--turns must be at least 1")
+    if args.json is not None and (args.json.is_dir() or not args.json.parent.is_dir()):
+        raise CliError(f"--json {args.json}: not a file in an existing folder")
     campaign = _load_file(args.file)
     if campaign.seed is None:
         # Reproducible runs: a file without a seed plays with the simulation's seed.
@@ -340,6 +373,8 @@ async def _render(args: argparse.Namespace) -> int:
         raise CliError(f"no such campaign file or database: {source}")
     with source.open("rb") as handle:
         is_db = handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    if is_db:
+        await refuse_foreign_database(source)
     assets = args.assets_dir or source.parent
     with tempfile.TemporaryDirectory(prefix="render-") as scratch:
         registry = CampaignRegistry(Path(scratch))

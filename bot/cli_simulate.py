@@ -64,13 +64,10 @@ async def simulate(
     """Run ``turns`` whole turns on an imported campaign; one summary per turn."""
     rng = random.Random(seed)
     service = TurnService(db, backups_dir=None)
-    results = await service.advance(SIMULATOR)  # a new campaign: decay, then orders open
-    if results.phase is not Phase.ASSIGNMENT:
-        raise ServiceError(f"The campaign did not open orders (stopped at {results.phase}).")
+    turn = await _open_orders(db, service, rng)
     summaries: list[TurnSummary] = []
     for index in range(turns):
         started = time.perf_counter()
-        turn = results.turn
         orders = await random_orders(db, rng.randrange(2**32))
         await submit_orders(db, orders)
         results = await service.advance(SIMULATOR)
@@ -89,7 +86,22 @@ async def simulate(
         if progress is not None:
             elapsed = time.perf_counter() - started
             progress(f"turn {turn} done ({index + 1}/{turns}, {elapsed:.2f}s)")
+        turn = results.turn
     return summaries
+
+
+async def _open_orders(db: Database, service: TurnService, rng: random.Random) -> int:
+    """Advance to the next open orders (a new campaign: phases 1-2); the turn they are for."""
+    status = await service.status()
+    if status.phase is Phase.ASSIGNMENT:
+        return status.turn
+    results = await service.advance(SIMULATOR)
+    if results.phase is Phase.CONFLICT_RESOLUTION:
+        await _rule_all(db, service, results.turn, rng)
+        results = await service.advance(SIMULATOR)
+    if results.phase is not Phase.ASSIGNMENT:
+        raise ServiceError(f"The campaign did not open orders (stopped at {results.phase}).")
+    return results.turn
 
 
 async def _rule_all(

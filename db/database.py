@@ -36,6 +36,16 @@ _active: contextvars.ContextVar[_ActiveTx | None] = contextvars.ContextVar(
 )
 
 
+# Savepoint name of one repository call; nested calls reuse it (SQLite resolves a name to
+# its most recent savepoint, which is exactly the nesting order).
+_ATOMIC = "repository_call"
+
+
+def _require_transaction(conn: aiosqlite.Connection) -> None:
+    if not conn.in_transaction:
+        raise DatabaseError("the transaction is no longer open; nothing more can run in it")
+
+
 class Database:
     def __init__(
         self,
@@ -69,12 +79,17 @@ class Database:
         if self._writer is not None:
             return self
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._writer = await self._connect(read_only=False)
-        self._idle_readers = asyncio.Queue()
-        for _ in range(self.read_pool_size):
-            reader = await self._connect(read_only=True)
-            self._readers.append(reader)
-            self._idle_readers.put_nowait(reader)
+        try:
+            self._writer = await self._connect(read_only=False)
+            self._idle_readers = asyncio.Queue()
+            for _ in range(self.read_pool_size):
+                reader = await self._connect(read_only=True)
+                self._readers.append(reader)
+                self._idle_readers.put_nowait(reader)
+        except sqlite3.Error as exc:
+            # e.g. "file is not a database": nothing stays half open, the error is typed
+            await self.close()
+            raise DatabaseError(f"cannot open {self.path}: {exc}") from exc
         return self
 
     async def close(self) -> None:
@@ -95,9 +110,13 @@ class Database:
 
     async def _connect(self, *, read_only: bool) -> aiosqlite.Connection:
         conn = await aiosqlite.connect(str(self.path), isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        for pragma in dialect.connection_pragmas(self.busy_timeout_ms, read_only=read_only):
-            await conn.execute(pragma)
+        try:
+            conn.row_factory = sqlite3.Row
+            for pragma in dialect.connection_pragmas(self.busy_timeout_ms, read_only=read_only):
+                await conn.execute(pragma)
+        except BaseException:
+            await conn.close()
+            raise
         return conn
 
     def _require_open(self) -> aiosqlite.Connection:
@@ -127,7 +146,10 @@ class Database:
                 await self._retry_transient(writer, dialect.BEGIN_WRITE)
             except sqlite3.Error as exc:
                 raise dialect.translate(exc) from exc
-            uow = UnitOfWork(Executor(writer, self.stats, writable=True), writable=True)
+            executor = Executor(
+                writer, self.stats, writable=True, atomic=lambda: self._atomic(writer)
+            )
+            uow = UnitOfWork(executor, writable=True)
             token = _active.set({**active, id(self): (task, uow, 0)})
             try:
                 try:
@@ -152,20 +174,46 @@ class Database:
         task, uow, depth = entry
         name = f"sp_{depth + 1}"
         conn = self._require_open()
-        await conn.execute(dialect.savepoint(name))
+        _require_transaction(conn)  # a SAVEPOINT outside one would silently begin a new one
+        try:
+            await conn.execute(dialect.savepoint(name))
+        except sqlite3.Error as exc:
+            raise dialect.translate(exc) from exc
         token = _active.set({**active, id(self): (task, uow, depth + 1)})
         try:
             try:
                 yield uow
             except BaseException:
-                await conn.execute(dialect.rollback_to(name))
-                await conn.execute(dialect.release(name))
+                # Quietly: if the database already ended the transaction there is nothing to
+                # undo, and the caller's own exception is the one worth seeing.
+                await self._quiet(conn, dialect.rollback_to(name))
+                await self._quiet(conn, dialect.release(name))
                 raise
             await conn.execute(dialect.release(name))
         except sqlite3.Error as exc:
             raise dialect.translate(exc) from exc
         finally:
             _active.reset(token)
+
+    @asynccontextmanager
+    async def _atomic(self, conn: aiosqlite.Connection) -> AsyncIterator[None]:
+        """One repository call is all or nothing, even when its caller catches the error and
+        carries on with the transaction (an executemany stops at its first bad row)."""
+        _require_transaction(conn)
+        try:
+            await conn.execute(dialect.savepoint(_ATOMIC))
+        except sqlite3.Error as exc:
+            raise dialect.translate(exc) from exc
+        try:
+            yield
+        except BaseException:
+            await self._quiet(conn, dialect.rollback_to(_ATOMIC))
+            await self._quiet(conn, dialect.release(_ATOMIC))
+            raise
+        try:
+            await conn.execute(dialect.release(_ATOMIC))
+        except sqlite3.Error as exc:
+            raise dialect.translate(exc) from exc
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[UnitOfWork]:
@@ -218,25 +266,32 @@ class Database:
 
     async def schema_version(self) -> int:
         async with self.read() as uow:
-            exists = await uow.sql.scalar(
-                "SELECT COUNT(*) FROM sqlite_master WHERE type='table' AND name='schema_migrations'"
-            )
-            if not exists:
+            if not await uow.sql.scalar(dialect.TABLE_EXISTS, ("schema_migrations",)):
                 return 0
             return int(
                 await uow.sql.scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations")
             )
 
     async def health(self) -> HealthReport:
-        async with self.read() as uow:
-            rows = await uow.sql.fetchall("PRAGMA integrity_check")
-        integrity = "; ".join(str(r[0]) for r in rows)
+        """What the CLI and the GM read; a damaged file is reported, not raised."""
+        try:
+            async with self.read() as uow:
+                rows = await uow.sql.fetchall(dialect.INTEGRITY_CHECK)
+            integrity = "; ".join(str(r[0]) for r in rows)
+        except DatabaseError as exc:
+            integrity = exc.detail
+        try:
+            version = await self.schema_version()
+        except DatabaseError:
+            version = -1  # unknown: the ledger itself cannot be read
         return HealthReport(
             integrity=integrity,
             wal_bytes=dialect.wal_size(self.path),
-            schema_version=await self.schema_version(),
+            schema_version=version,
             open_connections=self.open_connections,
             slow_statements=self.stats.slow_count,
+            statements=self.stats.statement_count,
+            slow_threshold_ms=self.stats.slow_threshold_ms,
         )
 
 

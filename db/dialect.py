@@ -1,7 +1,8 @@
 """Everything SQLite-specific that is not plain portable SQL lives here.
 
 A future PostgreSQL backend replaces this module (and the connection factory), not the
-repositories.
+repositories: they use only portable SQL (``INSERT ... ON CONFLICT``, ``COALESCE``,
+``LIMIT``) plus the fragments below.
 """
 
 from __future__ import annotations
@@ -9,12 +10,41 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from db.errors import AlreadyExists, ConstraintViolation, DatabaseError, DomainError
+from db.errors import (
+    AlreadyExists,
+    ConstraintViolation,
+    DatabaseError,
+    DomainError,
+    ReadOnlyError,
+)
 
 BEGIN_WRITE = "BEGIN IMMEDIATE"
 BEGIN_READ = "BEGIN DEFERRED"
 COMMIT = "COMMIT"
 ROLLBACK = "ROLLBACK"
+
+# The current UTC time as the ISO-8601 text every timestamp column holds.
+NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+
+INTEGRITY_CHECK = "PRAGMA integrity_check"
+FOREIGN_KEY_CHECK = "PRAGMA foreign_key_check"
+TABLE_EXISTS = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
+# Tables holding data (not the engine's own bookkeeping), by name.
+USER_TABLES = (
+    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+)
+ALL_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+TRIGGERS = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+SCHEMA = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name"
+ROW_ID = "rowid"  # the implicit row number every ordinary table has
+
+# Statements only transaction() may issue; a migration file must not contain them.
+TRANSACTION_KEYWORDS = frozenset({"BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"})
+
+
+def null_safe_equals(column: str) -> str:
+    """``column`` equals the parameter, NULL matching NULL (PostgreSQL: IS NOT DISTINCT FROM)."""
+    return f"{column} IS ?"
 
 
 def savepoint(name: str) -> str:
@@ -27,6 +57,19 @@ def release(name: str) -> str:
 
 def rollback_to(name: str) -> str:
     return f"ROLLBACK TO SAVEPOINT {name}"
+
+
+def drop_trigger(name: str) -> str:
+    return f'DROP TRIGGER "{name}"'
+
+
+def delete_all(table: str) -> str:
+    return f'DELETE FROM "{table}"'
+
+
+def reset_sequences_sql(tables: list[str]) -> str | None:
+    """Restart AUTOINCREMENT counters (SQLite keeps them in sqlite_sequence)."""
+    return "DELETE FROM sqlite_sequence" if "sqlite_sequence" in tables else None
 
 
 def connection_pragmas(busy_timeout_ms: int, *, read_only: bool) -> list[str]:
@@ -42,6 +85,11 @@ def connection_pragmas(busy_timeout_ms: int, *, read_only: bool) -> list[str]:
     return pragmas
 
 
+def complete_statement(sql: str) -> bool:
+    """True when ``sql`` ends a statement as SQLite's tokenizer sees it (trigger bodies whole)."""
+    return sqlite3.complete_statement(sql)
+
+
 def is_transient(exc: BaseException) -> bool:
     """Busy/locked errors are worth retrying; nothing else is."""
     if not isinstance(exc, sqlite3.OperationalError):
@@ -50,15 +98,28 @@ def is_transient(exc: BaseException) -> bool:
     return "database is locked" in text or "database is busy" in text or "locked" in text
 
 
+def integrity_kind(exc: BaseException | None) -> str | None:
+    """'unique', 'foreign_key' or 'check' for a driver integrity error, else None."""
+    if not isinstance(exc, sqlite3.IntegrityError):
+        return None
+    text = str(exc)
+    if text.startswith("UNIQUE constraint failed") or "PRIMARY KEY" in text:
+        return "unique"
+    if "FOREIGN KEY" in text:
+        return "foreign_key"
+    return "check"
+
+
 def translate(exc: sqlite3.Error) -> DomainError:
     """Map a driver error onto the typed errors of db.errors."""
     text = str(exc)
-    if isinstance(exc, sqlite3.IntegrityError):
-        if text.startswith("UNIQUE constraint failed") or "PRIMARY KEY" in text:
-            return AlreadyExists("record", text.split(":", 1)[-1].strip())
+    kind = integrity_kind(exc)
+    if kind == "unique":
+        return AlreadyExists("record", text.split(":", 1)[-1].strip())
+    if kind is not None:
         return ConstraintViolation(text)
-    if isinstance(exc, sqlite3.OperationalError) and "query_only" in text.lower():
-        return ConstraintViolation("read-only connection")
+    if isinstance(exc, sqlite3.OperationalError) and "readonly database" in text.lower():
+        return ReadOnlyError("writing")
     return DatabaseError(text)
 
 
@@ -68,7 +129,7 @@ def wal_size(path: Path) -> int:
 
 
 def integrity_check(conn: sqlite3.Connection) -> str:
-    rows = conn.execute("PRAGMA integrity_check").fetchall()
+    rows = conn.execute(INTEGRITY_CHECK).fetchall()
     return "; ".join(str(r[0]) for r in rows)
 
 
@@ -97,9 +158,3 @@ def check_file_integrity(path: Path) -> str:
         return str(exc)
     finally:
         conn.close()
-
-
-def user_table_count(conn: sqlite3.Connection) -> int:
-    return conn.execute(
-        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    ).fetchone()[0]

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from db import dialect
 from db.backup import backup_file
 from db.database import Database
 from db.errors import MigrationError
@@ -50,7 +50,7 @@ def split_statements(sql: str) -> list[str]:
     statements, buffer = [], ""
     for line in sql.splitlines(keepends=True):
         buffer += line
-        if sqlite3.complete_statement(buffer):
+        if dialect.complete_statement(buffer):
             if _has_code(buffer):
                 statements.append(_strip_leading_comments(buffer))
             buffer = ""
@@ -83,13 +83,20 @@ def parse(path: Path) -> Migration:
         sections[mark.group(1)] = text[mark.end() : end]
     if "up" not in sections or "down" not in sections:
         raise MigrationError(f"{path.name} needs both '-- migrate:up' and '-- migrate:down'")
+    up, down = split_statements(sections["up"]), split_statements(sections["down"])
+    for statement in (*up, *down):
+        keyword = statement.split(None, 1)[0].rstrip(";").upper()
+        if keyword in dialect.TRANSACTION_KEYWORDS:
+            # The runner wraps each migration in its own transaction; a file that ends it
+            # would leave half a migration committed.
+            raise MigrationError(f"{path.name} must not control transactions ({keyword})")
     return Migration(
         version=int(match.group(1)),
         name=match.group(2),
         path=path,
         checksum=hashlib.sha256(raw).hexdigest(),
-        up=tuple(split_statements(sections["up"])),
-        down=tuple(split_statements(sections["down"])),
+        up=tuple(up),
+        down=tuple(down),
     )
 
 
@@ -128,12 +135,10 @@ def _verify(applied: dict[int, str], available: dict[int, Migration]) -> None:
 
 
 async def _is_empty(db: Database) -> bool:
+    """No table beside the ledger: nothing a backup could protect."""
     async with db.read() as uow:
-        count = await uow.sql.scalar(
-            "SELECT COUNT(*) FROM sqlite_master WHERE type='table' "
-            "AND name NOT LIKE 'sqlite_%' AND name <> 'schema_migrations'"
-        )
-    return int(count) == 0
+        tables = {r[0] for r in await uow.sql.fetchall(dialect.USER_TABLES)}
+    return not tables - {"schema_migrations"}
 
 
 async def migrate(
@@ -153,6 +158,12 @@ async def migrate(
         for v in sorted(available)
         if v not in applied and (target is None or v <= target)
     ]
+    stragglers = [m.path.name for m in pending if m.version < current]
+    if stragglers:
+        raise MigrationError(
+            f"{', '.join(stragglers)} sorts before the applied version {current:04d}; "
+            "renumber it after the last applied migration"
+        )
     report = MigrationReport(from_version=current, to_version=current)
     if not pending:
         return report
@@ -210,6 +221,15 @@ async def rollback(
         remaining = [v for v in applied if v < version]
         report.to_version = max(remaining, default=0)
     return report
+
+
+async def is_foreign(db: Database) -> bool:
+    """An SQLite file holding tables but no migration ledger: not a campaign database, so
+    migrating (rewriting) it would damage someone else's data."""
+    async with db.read() as uow:
+        has_ledger = await uow.sql.scalar(dialect.TABLE_EXISTS, ("schema_migrations",))
+        has_tables = bool(await uow.sql.fetchall(dialect.USER_TABLES))
+    return has_tables and not has_ledger
 
 
 async def current_version(db: Database) -> int:

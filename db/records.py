@@ -537,6 +537,8 @@ class HealthReport:
     schema_version: int
     open_connections: int
     slow_statements: int
+    statements: int = 0  # every statement run since the database was opened
+    slow_threshold_ms: float = 0.0
 
     @property
     def ok(self) -> bool:

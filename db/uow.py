@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from db.executor import Executor
+from db.repositories.campaign import CampaignRepository
 from db.repositories.conflicts import ConflictRepository
 from db.repositories.districts import DistrictRepository
 from db.repositories.factions import FactionRepository
@@ -37,3 +38,4 @@ class UnitOfWork:
         self.settings = SettingsRepository(executor)
         self.outbox = OutboxRepository(executor)
         self.turns = TurnRepository(executor)
+        self.campaign = CampaignRepository(executor)

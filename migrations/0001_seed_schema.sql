@@ -1,7 +1,9 @@
 -- The seed schema of the desktop app (25 tables), with its mistakes fixed:
 -- every ranged value of RULES.md §1.2 has a CHECK, agent CHECKs name real columns,
 -- skills and squadron mobility are range-checked, turn_history has a real key,
--- conflict_pieces are keyed by piece type too, and influence totals are guarded by triggers.
+-- conflict_pieces are keyed by piece type too, influence totals, adjacency symmetry and
+-- support toward +2 allies only are guarded by triggers, and every foreign key that a
+-- cascade walks has an index.
 
 -- migrate:up
 
@@ -86,6 +88,7 @@ CREATE TABLE district_likeability (
     FOREIGN KEY (district_id) REFERENCES districts(id) ON DELETE CASCADE,
     FOREIGN KEY (faction_id) REFERENCES factions(id) ON DELETE CASCADE
 );
+CREATE INDEX idx_district_likeability_faction ON district_likeability(faction_id);
 
 CREATE TABLE faction_relationships (
     faction_id TEXT NOT NULL,
@@ -206,6 +209,13 @@ BEGIN
     WHERE district_id = OLD.adjacent_district_id AND adjacent_district_id = OLD.district_id;
 END;
 
+-- An edited row would leave its mirror behind: adjacency changes by delete and insert only.
+CREATE TRIGGER trg_district_adjacency_no_update
+BEFORE UPDATE ON district_adjacency
+BEGIN
+    SELECT RAISE(ABORT, 'adjacency rows are not edited: remove the pair and add the new one');
+END;
+
 -- The one 'weekly_dc' row per district holds the random-walk value (-2..+2).
 CREATE TABLE district_modifiers (
     id TEXT PRIMARY KEY,
@@ -269,6 +279,7 @@ CREATE TABLE faction_monitoring_reports (
     FOREIGN KEY (district_id) REFERENCES districts(id) ON DELETE CASCADE
 );
 CREATE INDEX idx_reports_faction ON faction_monitoring_reports(faction_id);
+CREATE INDEX idx_reports_district ON faction_monitoring_reports(district_id);
 CREATE INDEX idx_reports_turn ON faction_monitoring_reports(turn_number);
 
 CREATE TABLE map_configuration (
@@ -358,11 +369,14 @@ CREATE TABLE decay_results (
     FOREIGN KEY (faction_id) REFERENCES factions (id) ON DELETE CASCADE
 );
 CREATE INDEX idx_decay_results_turn ON decay_results(turn_number);
+CREATE INDEX idx_decay_results_district ON decay_results(district_id);
+CREATE INDEX idx_decay_results_faction ON decay_results(faction_id);
 
 CREATE INDEX idx_actions_turn ON actions(turn_number);
 CREATE INDEX idx_actions_faction ON actions(faction_id);
 CREATE INDEX idx_actions_district ON actions(district_id);
 CREATE INDEX idx_actions_piece_id ON actions(piece_id);
+CREATE INDEX idx_actions_target_faction ON actions(target_faction_id);
 
 CREATE TABLE conflicts (
     id TEXT PRIMARY KEY,
@@ -445,6 +459,30 @@ CREATE TABLE faction_support_status (
 CREATE INDEX idx_faction_support_turn ON faction_support_status(turn_number);
 CREATE INDEX idx_faction_support_declaring ON faction_support_status(declaring_faction_id);
 CREATE INDEX idx_faction_support_target ON faction_support_status(target_faction_id);
+
+-- RULES.md §1.2/§6.4: will_support may be true only toward a +2 ally (both directions +2,
+-- a missing row counting 0). The repository checks first; this backs it up.
+CREATE TRIGGER trg_faction_support_ally_insert
+BEFORE INSERT ON faction_support_status
+WHEN NEW.will_support = 1 AND (
+    SELECT COUNT(*) FROM faction_relationships WHERE relationship_value = 2 AND (
+        (faction_id = NEW.declaring_faction_id AND target_faction_id = NEW.target_faction_id) OR
+        (faction_id = NEW.target_faction_id AND target_faction_id = NEW.declaring_faction_id))
+) < 2
+BEGIN
+    SELECT RAISE(ABORT, 'support may be declared only toward a +2 ally');
+END;
+
+CREATE TRIGGER trg_faction_support_ally_update
+BEFORE UPDATE OF will_support, declaring_faction_id, target_faction_id ON faction_support_status
+WHEN NEW.will_support = 1 AND (
+    SELECT COUNT(*) FROM faction_relationships WHERE relationship_value = 2 AND (
+        (faction_id = NEW.declaring_faction_id AND target_faction_id = NEW.target_faction_id) OR
+        (faction_id = NEW.target_faction_id AND target_faction_id = NEW.declaring_faction_id))
+) < 2
+BEGIN
+    SELECT RAISE(ABORT, 'support may be declared only toward a +2 ally');
+END;
 
 -- migrate:down
 

@@ -64,6 +64,7 @@ CREATE TABLE delivery_outbox (
 );
 CREATE INDEX idx_delivery_outbox_status ON delivery_outbox(status);
 CREATE INDEX idx_delivery_outbox_turn ON delivery_outbox(turn_number);
+CREATE INDEX idx_delivery_outbox_faction ON delivery_outbox(faction_id);
 
 -- migrate:down
 

@@ -108,6 +108,7 @@ CREATE TABLE influence_snapshots (
     FOREIGN KEY (faction_id) REFERENCES factions(id) ON DELETE CASCADE
 );
 CREATE INDEX idx_influence_snapshots_district ON influence_snapshots(district_id, turn_number);
+CREATE INDEX idx_influence_snapshots_faction ON influence_snapshots(faction_id);
 
 -- Legendary special benefit (§8.11): earned in one turn, delivered when the next orders close.
 CREATE TABLE pending_intel (
@@ -123,6 +124,8 @@ CREATE TABLE pending_intel (
     FOREIGN KEY (faction_id) REFERENCES factions(id) ON DELETE CASCADE,
     FOREIGN KEY (district_id) REFERENCES districts(id) ON DELETE CASCADE
 );
+CREATE INDEX idx_pending_intel_faction ON pending_intel(faction_id);
+CREATE INDEX idx_pending_intel_district ON pending_intel(district_id);
 
 -- One report per faction per district per turn (RULES.md §1.1).
 CREATE UNIQUE INDEX uq_reports_turn_faction_district
@@ -141,8 +144,13 @@ DROP TRIGGER trg_newspaper_article_published_insert;
 DROP TRIGGER trg_newspaper_issue_published_delete;
 DROP TRIGGER trg_newspaper_issue_published_update;
 
--- Columns with foreign keys cannot be dropped: rebuild newspaper_articles as the seed had it.
-CREATE TABLE newspaper_articles_seed (
+-- Columns with foreign keys cannot be dropped: rebuild newspaper_articles as the seed had it
+-- (copy out, recreate with the seed's exact text, copy back; a RENAME would store the name
+-- quoted, and the schema after this down part must be the one before the up part).
+CREATE TEMP TABLE newspaper_articles_seed AS
+    SELECT id, issue_id, section, headline, content, created_at, updated_at FROM newspaper_articles;
+DROP TABLE newspaper_articles;
+CREATE TABLE newspaper_articles (
     id TEXT PRIMARY KEY,
     issue_id TEXT NOT NULL,
     section TEXT NOT NULL,
@@ -152,10 +160,10 @@ CREATE TABLE newspaper_articles_seed (
     updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
     FOREIGN KEY (issue_id) REFERENCES newspaper_issues(id) ON DELETE CASCADE
 );
-INSERT INTO newspaper_articles_seed (id, issue_id, section, headline, content, created_at, updated_at)
-    SELECT id, issue_id, section, headline, content, created_at, updated_at FROM newspaper_articles;
-DROP TABLE newspaper_articles;
-ALTER TABLE newspaper_articles_seed RENAME TO newspaper_articles;
+INSERT INTO newspaper_articles (id, issue_id, section, headline, content, created_at, updated_at)
+    SELECT id, issue_id, section, headline, content, created_at, updated_at
+    FROM temp.newspaper_articles_seed;
+DROP TABLE temp.newspaper_articles_seed;
 CREATE INDEX idx_newspaper_articles_issue ON newspaper_articles(issue_id);
 
 ALTER TABLE newspaper_issues DROP COLUMN published_at;

@@ -23,6 +23,8 @@ CREATE TABLE monitoring_sources (
     FOREIGN KEY (district_id) REFERENCES districts(id) ON DELETE CASCADE
 );
 CREATE INDEX idx_monitoring_sources_turn ON monitoring_sources(turn_number);
+CREATE INDEX idx_monitoring_sources_faction ON monitoring_sources(faction_id);
+CREATE INDEX idx_monitoring_sources_district ON monitoring_sources(district_id);
 
 ALTER TABLE actions ADD COLUMN secondary_total INTEGER;
 
@@ -43,6 +45,8 @@ CREATE TABLE advance_log (
 
 DROP TABLE advance_log;
 ALTER TABLE actions DROP COLUMN secondary_total;
+DROP INDEX idx_monitoring_sources_district;
+DROP INDEX idx_monitoring_sources_faction;
 DROP INDEX idx_monitoring_sources_turn;
 DROP TABLE monitoring_sources;
 DROP TABLE turn_inputs;

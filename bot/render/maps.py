@@ -125,6 +125,11 @@ class PerceivedDistrict:
 
 @dataclass(frozen=True)
 class FogMap:
+    """One faction's belief. ``intel_turn`` is the newest turn a report can date from (the
+    last completed turn; None = ``turn``): older reports are marked stale. ``palette``
+    holds every faction's colour (id -> '#RRGGBB') so colours are assigned and scrubbed
+    exactly as on the true map; only ``factions`` are ever drawn or listed."""
+
     campaign_name: str
     turn: int
     viewer_faction_id: str
@@ -134,6 +139,8 @@ class FogMap:
     own: Mapping[str, tuple[int, bool]]  # the viewer's true (value, stronghold)
     base_image: bytes | None = None
     size: tuple[int, int] = DEFAULT_SIZE
+    intel_turn: int | None = None
+    palette: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -290,7 +297,7 @@ def render_true_map(true_map: TrueMap) -> bytes:
 def render_fog_map(fog: FogMap) -> bytes:
     """A faction's map: its latest perception per district, its own truth, nothing more.
 
-    Unknown districts are hatched with "?"; reports older than this turn say which
+    Unknown districts are hatched with "?"; reports older than ``intel_turn`` say which
     turn they date from. Factions the viewer never perceived are neither drawn nor
     listed, so no pixel carries their colour.
     """
@@ -299,6 +306,7 @@ def render_fog_map(fog: FogMap) -> bytes:
         raise ValueError("the viewer must be among the map's factions")
     views: dict[str, DistrictView] = {}
     shown: set[str] = {fog.viewer_faction_id}
+    fresh = fog.turn if fog.intel_turn is None else fog.intel_turn
     for district in fog.districts:
         report = fog.perceived.get(district.id)
         entries: dict[str, tuple[int, bool]] = {}
@@ -314,13 +322,14 @@ def render_fog_map(fog: FogMap) -> bytes:
         shown.update(m.faction_id for m in marks)
         if report is None:
             status, hatched = "?", True
-        elif report.as_of_turn < fog.turn:
+        elif report.as_of_turn < fresh:
             status, hatched = f"(turn {report.as_of_turn})", False
         else:
             status, hatched = None, False
         views[district.id] = DistrictView(district.name, marks, status, hatched)
-    # Every known colour is scrubbed from the background; only shown ones get marks.
-    colors = palette.drawn_colors({f.id: f.color for f in fog.factions})
+    # Colours are assigned over every faction, as on the true map, and all of them are
+    # scrubbed from the background; only shown factions get marks and swatches.
+    colors = palette.drawn_colors({**dict(fog.palette), **{f.id: f.color for f in fog.factions}})
     viewer = factions[fog.viewer_faction_id]
     legend = [LegendEntry(factions[fid].name, fid) for fid in sorted(shown)]
     return render(

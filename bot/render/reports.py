@@ -47,15 +47,27 @@ __all__ = [
     "render_faction_report",
     "render_gm_summary",
     "render_intel",
+    "render_stored_messages",
     "result_line",
     "tier_label",
 ]
+
+
+def render_stored_messages(payload: Mapping[str, Any]) -> list[Message]:
+    """Payloads that carry their messages already rendered (a published newspaper issue
+    is frozen, so the channel gets exactly what the GM previewed)."""
+    messages = payload.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise ValueError(f"a {payload.get('kind')!r} payload needs its rendered messages")
+    return [{"content": m.get("content"), "embeds": list(m.get("embeds") or ())} for m in messages]
+
 
 _RENDERERS = {
     "faction_report": render_faction_report,
     "legendary_intel": render_intel,
     "gm_summary": render_gm_summary,
     "conflict_report": render_conflict_report,
+    "newspaper": render_stored_messages,
 }
 
 

@@ -36,6 +36,7 @@ from bot.rules.monitoring_report import (
     Rumor,
     SourceKind,
     player_view,
+    source_order,
 )
 from bot.rules.monitoring_tables import CHANGE_RULES, CONFIDENCE_BASE
 from bot.rules.rng import d20, pick, stream
@@ -60,6 +61,7 @@ __all__ = [
     "passive_sources",
     "pick_legendary_intel",
     "player_view",
+    "source_order",
 ]
 
 PASSIVE_MIN_INFLUENCE = 4
@@ -189,7 +191,7 @@ def _build(
     known_rumor_ids: Iterable[str],
 ) -> MonitoringReport:
     district_id = view.district_id
-    ordered = tuple(sorted(sources))
+    ordered = tuple(sorted(sources, key=source_order))
     if not ordered:
         raise ValueError("a report needs at least one source")
     for source in ordered:
@@ -210,7 +212,7 @@ def _build(
             entries.append(reading)
     # 3. phantoms among factions holding nothing here.
     candidates = [f for f in faction_ids if f != faction_id and f not in view.influence]
-    phantoms = draw_phantoms(rng, tier, best, candidates, view.near)
+    phantoms = draw_phantoms(rng, tier, best, candidates, view.near, view.strongholds)
     if phantoms:
         entries = sorted(entries + phantoms, key=lambda e: e.faction_id)
     # 4. cap of 10, own value untouched [D-23].
@@ -273,7 +275,8 @@ def _rumors_for_sources(
     rumors: Sequence[Rumor],
     known: set[str],
 ) -> tuple[list[Rumor], set[str]]:
-    """§8.13 per source in canonical source order; a source with nothing beaten draws nothing."""
+    """§8.13 per source in canonical source order (``source_order``: agents, squadrons, then
+    the passive source [M-2]); a source with nothing beaten draws nothing."""
     found: list[Rumor] = []
     found_ids: set[str] = set()
     for source in sources:

@@ -3,17 +3,20 @@
 Each step is separate so its probabilities can be sampled on its own; the order in
 which ``monitoring.build_report`` calls them is the fixed order of §8.15.
 
-Draw policy (where §0's "a draw is made only when the rule reaches it" needs
-precision): every chance check and every bracket pick is drawn once its step is
-reached, even at 0% or 100%; a uniform pick among a single possibility (e.g. an
-error bracket of one magnitude) is not drawn; an error sign is drawn only for a
-non-zero error under the "random" bias mode.
+Draw policy [M-1] (where §0's "a draw is made only when the rule reaches it" needs
+precision): every chance check, bracket pick and weighted pick is drawn once its
+step is reached, even at 0% or 100% or with one candidate; a uniform pick among
+items (cap reduction, rumor, relationship pair) is §9's ``randrange(len(items))``,
+drawn even for one item; a magnitude (or phantom value) is drawn only when its
+bracket spans several (±1 has nothing to pick); an error sign is drawn only for a
+non-zero error under the "random" mode (or outside Poor / Very poor); a confidence
+sign only for a non-zero magnitude.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from bot.rules.model import DISTRICT_SLOTS, MonitoringTier
 from bot.rules.monitoring_report import (
@@ -115,12 +118,29 @@ def draw_phantoms(
     tier: MonitoringTier,
     r: int,
     candidates: Sequence[str],
-    near: frozenset[str] | set[str],
+    near: Collection[str],
+    strongholds: Collection[str] = frozenset(),
 ) -> list[ReportedFaction]:
-    """§8.9. ``candidates``: sorted ids with true influence 0 here, monitoring faction
-    excluded; ``near``: factions holding ≥ 1 in an adjacent district."""
+    """§8.9: the one phantom chance check, then ``draw_phantom_entries``."""
     if not chance(rng, phantom_chance(tier, r)):
         return []
+    return draw_phantom_entries(rng, tier, candidates, near, strongholds)
+
+
+def draw_phantom_entries(
+    rng: random.Random,
+    tier: MonitoringTier,
+    candidates: Sequence[str],
+    near: Collection[str],
+    strongholds: Collection[str] = frozenset(),
+) -> list[ReportedFaction]:
+    """Count, then per phantom: weighted pick, value, stronghold (§8.15 step 3).
+
+    ``candidates``: sorted ids with true influence 0 here, monitoring faction excluded;
+    ``near``: factions holding ≥ 1 in an adjacent district; ``strongholds``: factions
+    that truly keep a stronghold here at influence 0 (D-20), reported with the real
+    identification chance of §8.8 instead of the false-positive one [M-3].
+    """
     count = draw_bracket(rng, PHANTOM_COUNT)
     adjacency = PHANTOM_ADJACENCY_WEIGHT[tier]
     remaining = list(candidates)
@@ -132,8 +152,9 @@ def draw_phantoms(
         chosen = weighted_pick(rng, remaining, weights)
         remaining.remove(chosen)
         value = draw_bracket(rng, PHANTOM_VALUES[tier])
-        shown = chance(rng, STRONGHOLD_FALSE[tier])
-        phantoms.append(ReportedFaction(chosen, value, shown, 0, False, True))
+        real = chosen in strongholds
+        shown = chance(rng, STRONGHOLD_REAL[tier] if real else STRONGHOLD_FALSE[tier])
+        phantoms.append(ReportedFaction(chosen, value, shown, 0, real, True))
     return phantoms
 
 
@@ -195,16 +216,26 @@ def discover_modifier(
     """§8.12: outcome, then the false-direction check or the off-by-one sign."""
     outcomes = modifier_outcomes(tier, modifier)
     outcome = weighted_pick(rng, [o for o, _ in outcomes], [w for _, w in outcomes])
-    true_sign = (modifier > 0) - (modifier < 0)
     if outcome is ModifierOutcome.EXACT:
-        return ModifierReading(modifier, False, true_sign)
+        return ModifierReading(modifier, False, (modifier > 0) - (modifier < 0))
     if outcome is ModifierOutcome.DIRECTION:
-        wrong = chance(rng, FALSE_DIRECTION[tier])
-        return ModifierReading(None, True, -true_sign if wrong else true_sign)
+        return draw_direction(rng, tier, modifier)
     if outcome is ModifierOutcome.OFF_BY_ONE:
-        sign = 1 if chance(rng, 50) else -1
-        return ModifierReading(modifier + sign, False, sign)
+        return draw_off_by_one_modifier(rng, modifier)
     return None
+
+
+def draw_direction(rng: random.Random, tier: MonitoringTier, modifier: int) -> ModifierReading:
+    """A direction-only reading of a non-zero modifier: wrong sign with the tier's chance."""
+    true_sign = (modifier > 0) - (modifier < 0)
+    wrong = chance(rng, FALSE_DIRECTION[tier])
+    return ModifierReading(None, True, -true_sign if wrong else true_sign)
+
+
+def draw_off_by_one_modifier(rng: random.Random, modifier: int) -> ModifierReading:
+    """A false exact value one away from the truth (only drawn for a true 0), sign 50/50."""
+    sign = 1 if chance(rng, 50) else -1
+    return ModifierReading(modifier + sign, False, sign)
 
 
 def draw_confidence(rng: random.Random, r: int, base: int) -> int:

@@ -27,7 +27,8 @@ class MonitoringSource:
     """One monitoring roll of one faction in one district (§8.1).
 
     ``source_id`` is the stream key of the roller: ``agent:a1``, ``squadron:s1`` or
-    ``passive:f1``; sorting sources sorts by it first (canonical source order).
+    ``passive:f1``. Plain sorting is by ``source_id`` (a stable storage order); the
+    rules walk sources in ``source_order``.
     """
 
     source_id: str
@@ -51,6 +52,18 @@ class MonitoringSource:
     @classmethod
     def passive(cls, faction_id: str, district_id: str, total: int) -> MonitoringSource:
         return cls(f"passive:{faction_id}", faction_id, district_id, SourceKind.PASSIVE, total)
+
+
+_SOURCE_GROUP: dict[str, int] = {PieceType.AGENT.value: 0, PieceType.SQUADRON.value: 1}
+
+
+def source_order(source: MonitoringSource) -> tuple[int, str, MonitoringSource]:
+    """Canonical source order (§0 extended [M-2]): agents by id, squadrons by id, then the
+    faction's passive source, which is not a piece. Plain string order of ``source_id``
+    would put ``passive:`` between agents and squadrons. The source itself breaks any
+    remaining tie, so the order never depends on input order."""
+    kind, _, ident = source.source_id.partition(":")
+    return (_SOURCE_GROUP.get(kind, 2), ident, source)
 
 
 @dataclass(frozen=True)

@@ -124,19 +124,15 @@ def backup_dir_for(registry: CampaignRegistry, db: Database, guild_id: str | int
 
 async def campaign_progress(uow: UnitOfWork) -> CampaignProgress:
     state = await uow.game.find()
-    has_data = bool(
-        state is not None
-        or await uow.sql.scalar("SELECT COUNT(*) FROM factions")
-        or await uow.sql.scalar("SELECT COUNT(*) FROM districts")
-    )
+    counts = await uow.campaign.counts()
     if state is None:
-        return CampaignProgress(has_data=has_data)
+        return CampaignProgress(has_data=bool(counts.factions or counts.districts))
     return CampaignProgress(
         has_data=True,
         turn=state.turn,
         phase=state.phase,
-        orders=int(await uow.sql.scalar("SELECT COUNT(*) FROM actions")),
-        reports=int(await uow.sql.scalar("SELECT COUNT(*) FROM faction_monitoring_reports")),
+        orders=counts.orders,
+        reports=counts.reports,
     )
 
 
@@ -203,22 +199,7 @@ async def wipe_campaign(uow: UnitOfWork) -> None:
     protected by triggers; they are dropped and recreated around the wipe, which is
     atomic because SQLite DDL is transactional.
     """
-    triggers = await uow.sql.fetchall(
-        "SELECT name, sql FROM sqlite_master WHERE type='trigger' "
-        "AND tbl_name IN ('newspaper_issues', 'newspaper_articles') ORDER BY name"
-    )
-    for name, _ in triggers:
-        await uow.sql.execute(f'DROP TRIGGER "{name}"')
-    tables = await uow.sql.fetchall(
-        "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
-    )
-    for (table,) in tables:
-        if table not in _KEPT_TABLES:
-            await uow.sql.execute(f'DELETE FROM "{table}"')
-    if await uow.sql.scalar("SELECT COUNT(*) FROM sqlite_master WHERE name='sqlite_sequence'"):
-        await uow.sql.execute("DELETE FROM sqlite_sequence")
-    for _, sql in triggers:
-        await uow.sql.execute(sql)
+    await uow.campaign.wipe(keep=_KEPT_TABLES)
 
 
 async def _write_campaign(
@@ -447,8 +428,8 @@ async def export_campaign(db: Database) -> CampaignFile:
         ]
         relationships = await uow.factions.relationship_map()
         map_spec = None
-        if await uow.sql.scalar("SELECT COUNT(*) FROM map_configuration"):
-            config = await uow.maps.get_config()
+        config = await uow.maps.find_config()
+        if config is not None:
             map_spec = MapSpec(config.base_map_path, config.map_width, config.map_height)
     return CampaignFile(
         name=settings.campaign_name or state.campaign_name,

@@ -165,6 +165,10 @@ class DeliveryService:
         except TransientFailure as exc:
             await self._fail(row, str(exc), result)
             return
+        except Exception as exc:  # a payload we cannot render must not stop the others
+            log.exception("delivery %d (%s) could not be prepared", row.id, row.kind)
+            await self._fail(row, f"internal error: {type(exc).__name__}: {exc}", result)
+            return
         async with self.db.transaction() as uow:
             await uow.outbox.mark_delivered(row.id)
         result.delivered.append(row.id)

@@ -2,7 +2,10 @@
 
 The GM map reads the true board; a faction's map reads ONLY the player half of
 its latest report per district (``player_view``) plus its own true influence, so
-nothing the faction has not perceived can reach its image.
+nothing the faction has not perceived can reach its image. Reports of a turn still
+being resolved are left out, so the newest report a map can show dates from the last
+completed turn (``intel_turn``); older ones are marked stale. Every faction's colour
+travels along (``palette``) only so colours are assigned exactly as on the GM map.
 """
 
 from __future__ import annotations
@@ -101,7 +104,9 @@ async def fog_map_data(
     viewer = await uow.factions.get(faction_id)
     perceived: dict[str, PerceivedDistrict] = {}
     seen: set[str] = {viewer.id}
-    for district_id, report in (await uow.reports.latest_per_district(faction_id)).items():
+    # A turn still being resolved has reports from phase 10 on; players see them at phase 13.
+    latest = await uow.reports.latest_per_district(faction_id, before_turn=game.turn)
+    for district_id, report in latest.items():
         player = player_view(report.report)
         entries = {
             e["faction_id"]: (int(e["influence"]), bool(e["stronghold"]))
@@ -113,7 +118,8 @@ async def fog_map_data(
         r.district_id: (r.value, r.has_stronghold)
         for r in await uow.districts.list_influence(faction_id=faction_id)
     }
-    known = await uow.factions.get_many(seen)
+    everyone = await uow.factions.list_all()
+    known = {f.id: f for f in everyone if f.id in seen}
     base, size = await _canvas(uow, assets_dir)
     return FogMap(
         campaign_name=game.campaign_name,
@@ -125,4 +131,6 @@ async def fog_map_data(
         own=own,
         base_image=base,
         size=size,
+        intel_turn=game.turn - 1,  # the newest reports players may see: the last completed turn
+        palette={f.id: f.color for f in everyone},
     )

@@ -9,6 +9,7 @@ Only the player half of a monitoring report ever enters a faction's payload.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from typing import Any
 
 from bot.rules import model as rm
@@ -91,7 +92,12 @@ def legendary_intel(
     }
 
 
-def _result(order: dbr.Order, outcomes: dict[tuple[str, str], str | None], names: Any) -> dict:
+def _result(
+    order: dbr.Order,
+    outcomes: dict[tuple[str, str], str | None],
+    names: Any,
+    no_opposition: Collection[tuple[str, str]] = (),
+) -> dict:
     tier = order.outcome_tier
     action_tier = tier if tier in {*SUCCESS_TIERS, "failure", "critical_failure"} else None
     outcome = outcomes.get((order.conflict_id, order.faction_id)) if order.conflict_id else None
@@ -101,6 +107,8 @@ def _result(order: dbr.Order, outcomes: dict[tuple[str, str], str | None], names
         status = "lost"
     elif order.action_type == "monitor":
         status = "applied"
+    elif (order.piece_type, order.piece_id) in no_opposition:
+        status = "no_opposition"  # triggered, but the target had no piece there [D-12]
     else:
         status = "applied" if tier in SUCCESS_TIERS else "failed"
     pool_exhausted = (
@@ -198,15 +206,24 @@ def conflict_view(c: dbr.Conflict, orders: dict[tuple[str, str], dbr.Order]) -> 
     }
 
 
-async def turn_deliveries(uow: UnitOfWork, turn: int, board: rm.Board) -> list[dbr.NewDelivery]:
-    """Phase 13: each faction's report and results, and the GM's summary."""
+async def turn_deliveries(
+    uow: UnitOfWork,
+    turn: int,
+    board: rm.Board,
+    no_opposition: Collection[tuple[str, str]] = (),
+) -> list[dbr.NewDelivery]:
+    """Phase 13: each faction's report and results, and the GM's summary.
+
+    ``no_opposition``: (piece type, id) of initiate-conflict orders that triggered but
+    found no target piece in the district (§4.8), so their result says so.
+    """
     names = names_of(board)
     piece_names = await _piece_names(uow)
     outcomes = await _conflict_outcomes(uow, turn)
     orders = await uow.orders.list_for_turn(turn)
     results_by_faction: dict[str, list[dict]] = defaultdict(list)
     for o in sorted(orders, key=lambda o: (o.faction_id, o.piece_type, o.piece_id)):
-        results_by_faction[o.faction_id].append(_result(o, outcomes, piece_names))
+        results_by_faction[o.faction_id].append(_result(o, outcomes, piece_names, no_opposition))
     reports_by_faction: dict[str, list[dbr.MonitoringReport]] = defaultdict(list)
     for r in await uow.reports.for_turn(turn):
         reports_by_faction[r.faction_id].append(r)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from bot.rules import model as rm
 from bot.rules.conflicts import Conflict
 from bot.rules.decay import preparation, resolve_decay
+from bot.rules.influence import ActionEffect
 from bot.rules.model import Phase
 from bot.rules.monitoring import (
     MonitoringSource,
@@ -25,9 +26,11 @@ from bot.rules.monitoring import (
     passive_sources,
     pick_legendary_intel,
 )
+from bot.rules.rolls import roll_initiate
 from bot.rules.rulings import Ruling, SpecialChoice
 from bot.rules.turn import (
     ConflictPhase,
+    FinalAction,
     ResolutionPhase,
     RollPhase,
     phase_action_resolution,
@@ -37,6 +40,7 @@ from bot.rules.turn import (
 )
 from bot.services import loader, payloads, snapshot
 from db import records as dbr
+from db.errors import NotFound
 from db.repositories.turns import SourceRow
 from db.uow import UnitOfWork
 
@@ -101,7 +105,7 @@ async def run_influence_decay(uow: UnitOfWork, ctx: PhaseContext) -> Phase:
         await uow.history.insert_decay_many(
             [dbr.DecayResult(ctx.turn, d, f, delta) for (d, f), delta in changes]
         )
-    names = _names(board)
+    names = board_names(board)
     await _log(
         uow,
         ctx.turn,
@@ -182,7 +186,7 @@ async def run_conflict_detection(uow: UnitOfWork, ctx: PhaseContext) -> Phase:
         results.append(dbr.OrderResult(order_id=_order_id(ctx.turn, ref), **fields))
     await uow.orders.update_results_many(results)
     await _deliver_legendary_intel(uow, ctx, inputs)
-    names = _names(inputs.board)
+    names = board_names(inputs.board)
     lines = [
         (
             f"Conflict {c.id} in {names.district(c.district_id)}",
@@ -254,8 +258,9 @@ async def _deliver_legendary_intel(
     pending = [i for i in await uow.reports.pending_intel(ctx.turn - 1) if not i.delivered]
     if not pending:
         return
-    names = _names(inputs.board)
+    names = board_names(inputs.board)
     deliveries: list[dbr.NewDelivery] = []
+    lines: list[tuple[str, str]] = []
     for intel in sorted(pending, key=lambda i: (i.faction_id, i.district_id)):
         found = pick_legendary_intel(
             ctx.seed, intel.earned_turn, intel.faction_id, intel.district_id, inputs.orders
@@ -267,7 +272,15 @@ async def _deliver_legendary_intel(
         deliveries += await payloads.fan_out(
             uow, ctx.turn, "legendary_intel", intel.faction_id, payload, f"{intel.district_id}"
         )
+        lines.append(
+            (
+                f"Legendary intel for {names.faction(intel.faction_id)} in "
+                f"{names.district(intel.district_id)}",
+                "an order revealed" if found else "no order of another faction to reveal",
+            )
+        )
     await uow.outbox.enqueue_many(deliveries)
+    await _log(uow, ctx.turn, Phase.CONFLICT_DETECTION, lines)
 
 
 # -- 5. action roll ------------------------------------------------------------------------
@@ -362,7 +375,7 @@ async def run_action_resolution(uow: UnitOfWork, ctx: PhaseContext) -> Phase:
     # Influence is applied to the board as it is now ("read at the moment the action is
     # applied", §4.5); rolls and DCs stay those of the frozen inputs [D-10].
     board = await loader.load_board(uow)
-    _cp, _rp, res = await resolve(uow, ctx, inputs, board)
+    cp, rp, res = await resolve(uow, ctx, inputs, board)
     new = res.influence.influence
     changed = sorted(
         key
@@ -391,21 +404,73 @@ async def run_action_resolution(uow: UnitOfWork, ctx: PhaseContext) -> Phase:
             )
         )
     await uow.orders.update_results_many(results)
-    names = _names(board)
-    await _log(
-        uow,
-        ctx.turn,
-        Phase.ACTION_RESOLUTION,
-        [
-            (
-                f"Influence: {names.faction(f)} in {names.district(d)}",
-                f"{board.influence.get((d, f), 0)} -> {new.get((d, f), 0)}",
-            )
-            for d, f in changed
-        ]
-        or [("Influence", "no influence changed hands")],
-    )
+    names = board_names(board)
+    orders = {o.piece: o for o in inputs.orders}
+    piece_names = {p.ref: p.name or p.id for p in inputs.pieces}
+    conflict_of = cp.detection.conflict_of()
+    lines = [
+        _action_line(
+            orders[ref],
+            final,
+            rp.action_rolls[ref].dc,
+            effects.get(ref),
+            names,
+            piece_names.get(ref),
+            conflict_of.get(ref),
+        )
+        for ref, final in sorted(res.actions.items())
+    ]
+    lines += [
+        (
+            f"Influence: {names.faction(f)} in {names.district(d)}",
+            f"{board.influence.get((d, f), 0)} -> {new.get((d, f), 0)}",
+        )
+        for d, f in changed
+    ] or [("Influence", "no influence changed hands")]
+    await _log(uow, ctx.turn, Phase.ACTION_RESOLUTION, lines)
     return Phase.RANDOM_WALK
+
+
+def _action_line(
+    order: rm.Order,
+    final: FinalAction,
+    dc: int | None,
+    effect: ActionEffect | None,
+    names: Names,
+    piece_name: str | None,
+    conflict_id: str | None,
+) -> tuple[str, str]:
+    """'Ash (Red Company): gain influence in Docks' / 'total 17 vs DC 9: success; +1'."""
+    action = order.action.value.replace("_", " ")
+    if order.target_faction_id:
+        action += f" against {names.faction(order.target_faction_id)}"
+    head = (
+        f"{piece_name or order.piece.id} ({names.faction(order.faction_id)}): {action} "
+        f"in {names.district(order.district_id)}"
+    )
+    if final.status == "forfeited":
+        return head, f"forfeited: supported an ally in conflict {conflict_id}"
+    tier = final.tier or final.monitoring_tier
+    against = f" vs DC {dc}" if dc is not None else ""
+    text = f"total {final.total}{against}: {tier.value.replace('_', ' ') if tier else 'no result'}"
+    if final.status == "failed":
+        text = f"fails by the ruling on conflict {conflict_id} (total {final.total})"
+    if final.conflict_penalty:
+        text += f" (conflict penalty {final.conflict_penalty:+d})"
+    if effect is not None:
+        parts = []
+        if effect.gained:
+            parts.append(f"+{effect.gained}")
+        if effect.lost:
+            parts.append(f"-{effect.lost}")
+        if effect.target_lost:
+            parts.append(f"target -{effect.target_lost}")
+        if effect.target_gained:
+            parts.append(f"target +{effect.target_gained}")
+        if effect.pool_exhausted:
+            parts.append("pool exhausted")
+        text += "; " + (", ".join(parts) if parts else "no change")
+    return head, text
 
 
 # -- 8. random walk ------------------------------------------------------------------------
@@ -415,7 +480,7 @@ async def run_random_walk(uow: UnitOfWork, ctx: PhaseContext) -> Phase:
     board = await loader.load_board(uow)
     steps = phase_random_walk(ctx.seed, ctx.turn, board)
     await uow.districts.set_weekly_many({s.district_id: s.new for s in steps})
-    names = _names(board)
+    names = board_names(board)
     await _log(
         uow,
         ctx.turn,
@@ -527,6 +592,7 @@ async def run_passive_monitoring(uow: UnitOfWork, ctx: PhaseContext) -> Phase:
     ]
     if intel:
         await uow.reports.add_pending_intel_many(intel)
+    names = board_names(board)
     await _log(
         uow,
         ctx.turn,
@@ -536,7 +602,16 @@ async def run_passive_monitoring(uow: UnitOfWork, ctx: PhaseContext) -> Phase:
                 "Intelligence reports",
                 f"{len(reports)} report(s) from {len(piece_sources)} piece and {len(passive)} "
                 f"passive source(s); {len(discovered)} rumor discovery(ies)",
-            )
+            ),
+            *(
+                (
+                    f"Rumor discovered by {names.faction(r.faction_id)} in "
+                    f"{names.district(r.district_id)}",
+                    f"{rumor.title or rumor.id} (DC {rumor.discovery_dc})",
+                )
+                for r in reports
+                for rumor in r.discovered_rumors
+            ),
         ],
     )
     return Phase.RUMOR_DC_UPDATE
@@ -559,7 +634,14 @@ async def run_map_update(uow: UnitOfWork, ctx: PhaseContext) -> Phase:
 
 async def run_turn_completion(uow: UnitOfWork, ctx: PhaseContext) -> Phase:
     board = await loader.load_board(uow)
-    deliveries = await payloads.turn_deliveries(uow, ctx.turn, board)
+    try:
+        inputs = await load_inputs(uow, ctx.turn)
+    except NotFound:  # a campaign imported mid-turn, before any orders closed
+        inputs = None
+    no_opposition = (
+        await _no_opposition(uow, ctx, inputs) if inputs is not None else set[tuple[str, str]]()
+    )
+    deliveries = await payloads.turn_deliveries(uow, ctx.turn, board, no_opposition)
     await uow.outbox.enqueue_many(deliveries)
     await _log(
         uow,
@@ -568,6 +650,34 @@ async def run_turn_completion(uow: UnitOfWork, ctx: PhaseContext) -> Phase:
         [(f"Turn {ctx.turn} complete", f"{len(deliveries)} delivery(ies) queued")],
     )
     return Phase.PREPARATION
+
+
+async def _no_opposition(
+    uow: UnitOfWork, ctx: PhaseContext, inputs: snapshot.TurnInputs
+) -> set[tuple[str, str]]:
+    """Initiate-conflict orders that triggered but found no target piece there [D-12].
+
+    Only these orders' phase-4 rolls are replayed (their stream and the penalty phase 4
+    stored), not the whole detection: phase 13 stays cheap on large campaigns.
+    """
+    initiates = [o for o in inputs.orders if o.action is rm.ActionType.INITIATE_CONFLICT]
+    if not initiates:
+        return set()
+    present = {(o.district_id, o.faction_id) for o in inputs.orders}
+    pieces = {p.ref: p for p in inputs.pieces}
+    stored = {o.id: o for o in await uow.orders.list_for_turn(ctx.turn)}
+    found = set()
+    for order in initiates:
+        if (order.district_id, order.target_faction_id) in present:
+            continue
+        penalty = stored[_order_id(ctx.turn, order.piece)].enemy_penalty
+        district = inputs.board.districts[order.district_id]
+        roll = roll_initiate(
+            ctx.seed, ctx.turn, order, pieces[order.piece], district, inputs.board, penalty
+        )
+        if roll.triggered:
+            found.add((order.piece.type.value, order.piece.id))
+    return found
 
 
 AUTO_PHASES: dict[Phase, PhaseFn] = {
@@ -600,7 +710,8 @@ class Names:
         return {"factions": dict(self.factions), "districts": dict(self.districts)}
 
 
-def _names(board: rm.Board) -> Names:
+def board_names(board: rm.Board) -> Names:
+    """Display names for log lines and payloads (ids where a name is empty)."""
     return Names(
         {f.id: f.name or f.id for f in board.factions.values()},
         {d.id: d.name or d.id for d in board.districts.values()},

@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import dataclasses
 import secrets
+from pathlib import Path
 from typing import Any
 
+from bot.campaign.model import CampaignFile
+from bot.campaign.write import dump as dump_campaign
 from bot.rules import model as rm
 from bot.services.access import Actor, require_gm
-from bot.services.errors import InvalidRequest
+from bot.services.campaign_io import (
+    ImportSummary,
+    campaign_progress,
+    export_campaign,
+    import_campaign,
+)
+from bot.services.errors import Busy, InvalidRequest
 from bot.services.orders import TARGET_REQUIRED, db_refusals
 from bot.services.setup_checks import (
     MAX_NAME,
@@ -26,6 +35,7 @@ from bot.services.setup_checks import (
     check_optional_text,
     unique_slug,
 )
+from bot.services.turn import BUSY_MESSAGE, campaign_lock
 from db import records as dbr
 from db.database import Database
 from db.uow import UnitOfWork
@@ -44,6 +54,113 @@ DISTRICT_PREFERENCES = {
 }
 DISTRICT_VALUES = ("commerce_value", "muster_value", "aristocratic_value")
 FACTION_MODIFIER_TYPES = ("commerce", "muster", "aristocratic")
+
+Piece = dbr.Agent | dbr.Squadron
+
+
+@dataclasses.dataclass(frozen=True)
+class RumorLine:
+    """A rumor as the GM sees it: with the factions that already know it."""
+
+    rumor: dbr.Rumor
+    district_name: str
+    known_by: tuple[str, ...]  # faction ids, ascending
+
+
+@dataclasses.dataclass(frozen=True)
+class DistrictDetail:
+    """Everything true about one district, for the GM's eyes only."""
+
+    district: dbr.District
+    turn: int | None
+    adjacent: tuple[dbr.District, ...]
+    influence: tuple[dbr.Influence, ...]  # rows with influence or a stronghold
+    likeability: tuple[dbr.Likeability, ...]
+    weekly: int
+    modifiers: tuple[dbr.DistrictModifier, ...]  # the GM's named ones, never the weekly row
+    rumors: tuple[RumorLine, ...]
+    pieces: tuple[Piece, ...]  # standing there
+    orders: tuple[dbr.Order, ...]  # this turn's orders located there
+    faction_names: dict[str, str]
+
+    @property
+    def held(self) -> int:
+        return sum(row.value for row in self.influence)
+
+    @property
+    def pool(self) -> int:
+        return rm.DISTRICT_SLOTS - self.held
+
+
+@dataclasses.dataclass(frozen=True)
+class PieceDetail:
+    """One piece in full: owner, place and this turn's order, names resolved."""
+
+    piece_type: str
+    piece: Piece
+    faction_name: str | None
+    district_name: str | None
+    order: dbr.Order | None
+    turn: int | None
+
+
+@dataclasses.dataclass(frozen=True)
+class CampaignOverview:
+    """The campaign's settings and size at a glance (``game`` None: no campaign yet)."""
+
+    settings: dbr.CampaignSettings
+    game: dbr.GameState | None
+    factions: tuple[dbr.Faction, ...]
+    faction_channels: dict[str, int]  # faction id -> channel id
+    members: dict[str, int]  # faction id -> member count
+    leaders: dict[str, int]  # faction id -> leader count
+
+    @property
+    def member_total(self) -> int:
+        return sum(self.members.values())
+
+
+@dataclasses.dataclass(frozen=True)
+class RelationshipState:
+    """Both stored directions of a pair; the rules use the lower one (D-1)."""
+
+    faction_id: str
+    other_id: str
+    forward: int  # faction -> other
+    backward: int  # other -> faction
+
+    @property
+    def effective(self) -> int:
+        return min(self.forward, self.backward)
+
+
+@dataclasses.dataclass(frozen=True)
+class FactionFootprint:
+    """What deleting a faction removes or changes, counted for the GM's confirmation."""
+
+    faction: dbr.Faction
+    members: int
+    channel_id: int | None
+    agents: int  # they stay, unaffiliated
+    squadrons: int
+    districts_held: int
+    influence: int
+    strongholds: int
+    orders: int  # this turn's orders of its pieces (deleted)
+    orders_targeting: int  # this turn's take/initiate orders aimed at it (deleted)
+    relationships: int  # stored rows, either direction
+    resources: int
+    modifiers: int
+    known_rumors: int
+
+
+@dataclasses.dataclass(frozen=True)
+class ExportedCampaign:
+    """A campaign file's text, with what a file name needs."""
+
+    name: str
+    turn: int
+    text: str
 
 
 def _given(**values: Any) -> dict[str, Any]:
@@ -106,6 +223,79 @@ class SetupService:
                     await uow.game.rename(changes["campaign_name"])
                 return await uow.settings.update(**changes)
 
+    async def set_gm_channel(self, actor: Actor, channel_id: int) -> dbr.CampaignSettings:
+        """GM answers are public there, so it cannot be the news channel or a faction's."""
+        return await self._set_channel(actor, "gm_channel_id", channel_id)
+
+    async def set_news_channel(self, actor: Actor, channel_id: int) -> dbr.CampaignSettings:
+        """Everyone reads it, so it cannot be the GM channel or a faction's private one."""
+        return await self._set_channel(actor, "news_channel_id", channel_id)
+
+    async def _set_channel(self, actor: Actor, key: str, channel_id: int) -> dbr.CampaignSettings:
+        require_gm(actor)
+        channel = check_discord_id(key.removesuffix("_id").replace("_", " "), channel_id)
+        if channel is None:
+            raise InvalidRequest("Name a channel.")
+        async with self.db.transaction() as uow:
+            use = (await _channel_uses(uow, setting=key)).get(channel)
+            if use is not None:
+                raise InvalidRequest(f"That channel is already {use}; pick another one.")
+            with db_refusals():
+                return await uow.settings.update(**{key: channel})
+
+    async def overview(self, actor: Actor) -> CampaignOverview:
+        """Settings, turn and member counts: GM only (the seed is among them)."""
+        require_gm(actor)
+        async with self.db.read() as uow:
+            members: dict[str, int] = {}
+            leaders: dict[str, int] = {}
+            for m in await uow.settings.list_members():
+                members[m.faction_id] = members.get(m.faction_id, 0) + 1
+                leaders[m.faction_id] = leaders.get(m.faction_id, 0) + int(m.is_leader)
+            return CampaignOverview(
+                settings=await uow.settings.get(),
+                game=await uow.game.find(),
+                factions=tuple(await uow.factions.list_all()),
+                faction_channels={
+                    c.faction_id: c.channel_id for c in await uow.settings.list_faction_channels()
+                },
+                members=members,
+                leaders=leaders,
+            )
+
+    async def import_file(
+        self, actor: Actor, campaign: CampaignFile, *, backup_dir: Path, replace: bool = False
+    ) -> ImportSummary:
+        """All or nothing; over a game in progress only with ``replace``, after a backup.
+
+        Holds the campaign's turn lock, so an import never interleaves with an advance,
+        a ruling or a rollback (the turn pipeline would write into a half-replaced game).
+        """
+        require_gm(actor)
+        lock = campaign_lock(self.db)
+        if lock.locked():
+            raise Busy(BUSY_MESSAGE)
+        async with lock:
+            async with self.db.read() as uow:
+                progress = await campaign_progress(uow)
+            if progress.in_progress and not replace:
+                raise InvalidRequest(
+                    f"A campaign is in progress here ({progress.describe()}). Importing "
+                    "replaces all of it: run the import again with replace set to True "
+                    "(a backup is taken first)."
+                )
+            return await import_campaign(self.db, campaign, replace=replace, backup_dir=backup_dir)
+
+    async def export_file(self, actor: Actor) -> ExportedCampaign:
+        """The whole campaign as campaign-file TOML (true values, seed included): GM only."""
+        require_gm(actor)
+        campaign = await export_campaign(self.db)
+        return ExportedCampaign(campaign.name, campaign.turn or 1, dump_campaign(campaign))
+
+    async def health(self, actor: Actor) -> dbr.HealthReport:
+        require_gm(actor)
+        return await self.db.health()
+
     # -- factions --------------------------------------------------------------------------
 
     async def create_faction(
@@ -126,7 +316,9 @@ class SetupService:
             color=check_color(color),
         )
         async with self.db.transaction() as uow:
-            taken = [f.id for f in await uow.factions.list_all()]
+            existing = await uow.factions.list_all()
+            _refuse_taken_name(existing, faction.name)
+            taken = [f.id for f in existing]
             faction = dataclasses.replace(faction, id=unique_slug(name, taken, "faction"))
             with db_refusals():
                 return await uow.factions.create(faction)
@@ -156,6 +348,8 @@ class SetupService:
             check_optional_text("description", description)
         async with self.db.transaction() as uow:
             faction = await _faction(uow, faction_id)
+            if "name" in changes:
+                _refuse_taken_name(await uow.factions.list_all(), changes["name"], faction_id)
             with db_refusals():
                 return await uow.factions.update(dataclasses.replace(faction, **changes))
 
@@ -209,11 +403,9 @@ class SetupService:
         async with self.db.transaction() as uow:
             await _faction(uow, faction_id)
             if channel is not None:
-                for existing in await uow.settings.list_faction_channels():
-                    if existing.channel_id == channel and existing.faction_id != faction_id:
-                        raise InvalidRequest(
-                            f"That channel is already the private channel of '{existing.faction_id}'."
-                        )
+                use = (await _channel_uses(uow, faction_id=faction_id)).get(channel)
+                if use is not None:
+                    raise InvalidRequest(f"That channel is already {use}.")
             with db_refusals():
                 if channel is None:
                     await uow.settings.remove_faction_channel(faction_id)
@@ -525,21 +717,98 @@ class SetupService:
             with db_refusals():
                 await uow.factions.remove_modifier(modifier_id)
 
+    async def faction_footprint(self, actor: Actor, faction_id: str) -> FactionFootprint:
+        """Counts of what ``delete_faction`` would remove, so the GM confirms knowingly."""
+        require_gm(actor)
+        async with self.db.read() as uow:
+            faction = await _faction(uow, faction_id)
+            game = await uow.game.find()
+            orders = await uow.orders.list_for_turn(game.turn) if game else []
+            influence = await uow.districts.list_influence(faction_id=faction_id)
+            return FactionFootprint(
+                faction=faction,
+                members=len(await uow.settings.members_of(faction_id)),
+                channel_id=await uow.settings.faction_channel(faction_id),
+                agents=len(await uow.pieces.list_agents(faction_id)),
+                squadrons=len(await uow.pieces.list_squadrons(faction_id)),
+                districts_held=sum(1 for row in influence if row.value > 0),
+                influence=sum(row.value for row in influence),
+                strongholds=sum(1 for row in influence if row.has_stronghold),
+                orders=sum(1 for o in orders if o.faction_id == faction_id),
+                orders_targeting=sum(
+                    1
+                    for o in orders
+                    if o.target_faction_id == faction_id and o.action_type in TARGET_REQUIRED
+                ),
+                relationships=sum(
+                    1
+                    for r in await uow.factions.list_relationships()
+                    if faction_id in (r.faction_id, r.target_faction_id)
+                ),
+                resources=len(await uow.factions.list_resources(faction_id)),
+                modifiers=len(await uow.factions.list_modifiers(faction_id)),
+                known_rumors=len(await uow.factions.known_rumors(faction_id)),
+            )
+
+    async def relationship(self, actor: Actor, faction_id: str, other_id: str) -> RelationshipState:
+        """Both stored directions (a missing row counts as 0) and so the effective value."""
+        require_gm(actor)
+        if faction_id == other_id:
+            raise InvalidRequest("A faction has no relationship with itself.")
+        async with self.db.read() as uow:
+            await _faction(uow, faction_id)
+            await _faction(uow, other_id)
+            return RelationshipState(
+                faction_id,
+                other_id,
+                await uow.factions.get_relationship(faction_id, other_id),
+                await uow.factions.get_relationship(other_id, faction_id),
+            )
+
+    async def resources(self, actor: Actor, faction_id: str | None = None) -> list[dbr.Resource]:
+        require_gm(actor)
+        async with self.db.read() as uow:
+            if faction_id is not None:
+                await _faction(uow, faction_id)
+            return await uow.factions.list_resources(faction_id)
+
+    async def faction_modifiers(
+        self, actor: Actor, faction_id: str | None = None
+    ) -> list[dbr.FactionModifier]:
+        require_gm(actor)
+        async with self.db.read() as uow:
+            if faction_id is not None:
+                await _faction(uow, faction_id)
+            return await uow.factions.list_modifiers(faction_id)
+
     # -- pieces ----------------------------------------------------------------------------
 
     async def create_agent(
-        self, actor: Actor, name: str, faction_id: str | None = None, **stats: int
+        self,
+        actor: Actor,
+        name: str,
+        faction_id: str | None = None,
+        *,
+        district_id: str | None = None,
+        **stats: int,
     ) -> dbr.Agent:
-        """Stats by name (intellect=3, infiltration=2, ...), each 0..5, default 0."""
+        """Stats by name (intellect=3, infiltration=2, ...), each 0..5, default 0;
+        ``district_id`` is where it stands (None: unplaced, D-4)."""
         require_gm(actor)
         label = check_name("agent name", name)
         checked = _check_piece_stats(stats, AGENT_STATS, 0, 5, "agent")
         async with self.db.transaction() as uow:
             if faction_id is not None:
                 await _faction(uow, faction_id)
+            if district_id is not None:
+                await _district(uow, district_id)
             taken = [a.id for a in await uow.pieces.list_agents()]
             agent = dbr.Agent(
-                id=unique_slug(label, taken, "agent"), name=label, faction_id=faction_id, **checked
+                id=unique_slug(label, taken, "agent"),
+                name=label,
+                faction_id=faction_id,
+                district_id=district_id,
+                **checked,
             )
             with db_refusals():
                 return await uow.pieces.create_agent(agent)
@@ -552,9 +821,11 @@ class SetupService:
         *,
         type: str = "",  # noqa: A002 - the schema's name
         mobility: int = 0,
+        district_id: str | None = None,
         **aptitudes: int,
     ) -> dbr.Squadron:
-        """Aptitudes by name (combat=2, monitoring=3, ...), each −3..5, default −1."""
+        """Aptitudes by name (combat=2, monitoring=3, ...), each −3..5, default −1;
+        ``district_id`` is where it stands (None: unplaced, D-4)."""
         require_gm(actor)
         label = check_name("squadron name", name)
         kind = check_optional_text("squadron type", type, 50) or ""
@@ -563,6 +834,8 @@ class SetupService:
         async with self.db.transaction() as uow:
             if faction_id is not None:
                 await _faction(uow, faction_id)
+            if district_id is not None:
+                await _district(uow, district_id)
             taken = [s.id for s in await uow.pieces.list_squadrons()]
             squadron = dbr.Squadron(
                 id=unique_slug(label, taken, "squadron"),
@@ -570,6 +843,7 @@ class SetupService:
                 faction_id=faction_id,
                 type=kind,
                 mobility=mobility,
+                district_id=district_id,
                 **{f"{k}_aptitude": v for k, v in checked.items()},
             )
             with db_refusals():
@@ -582,9 +856,11 @@ class SetupService:
         *,
         name: str = UNSET,
         faction_id: str | None = UNSET,
+        district_id: str | None = UNSET,
         **stats: int,
     ) -> dbr.Agent:
-        """Changing the faction hands the agent over and cancels its order of this turn."""
+        """Changing the faction hands the agent over and cancels its order of this turn;
+        moving it (``district_id``, None: unplaced) away from its order's district does too."""
         require_gm(actor)
         changes = _check_piece_stats(stats, AGENT_STATS, 0, 5, "agent")
         if name is not UNSET:
@@ -595,9 +871,12 @@ class SetupService:
                 if faction_id is not None:
                     await _faction(uow, faction_id)
                 changes["faction_id"] = faction_id
+            await _check_move(uow, district_id, changes)
             with db_refusals():
                 if changes.get("faction_id", agent.faction_id) != agent.faction_id:
                     await _delete_orders_of(uow, "agent", agent_id)
+                elif await _moved_off_order(uow, "agent", agent_id, changes):
+                    changes["assignment"] = None
                 return await uow.pieces.update_agent(dataclasses.replace(agent, **changes))
 
     async def update_squadron(
@@ -609,8 +888,10 @@ class SetupService:
         faction_id: str | None = UNSET,
         type: str = UNSET,  # noqa: A002 - the schema's name
         mobility: int = UNSET,
+        district_id: str | None = UNSET,
         **aptitudes: int,
     ) -> dbr.Squadron:
+        """As ``update_agent``: a new owner or a move off its order's district drops the order."""
         require_gm(actor)
         checked = _check_piece_stats(aptitudes, rm.APTITUDES, -3, 5, "squadron")
         changes: dict[str, Any] = {f"{k}_aptitude": v for k, v in checked.items()}
@@ -626,9 +907,12 @@ class SetupService:
                 if faction_id is not None:
                     await _faction(uow, faction_id)
                 changes["faction_id"] = faction_id
+            await _check_move(uow, district_id, changes)
             with db_refusals():
                 if changes.get("faction_id", squadron.faction_id) != squadron.faction_id:
                     await _delete_orders_of(uow, "squadron", squadron_id)
+                elif await _moved_off_order(uow, "squadron", squadron_id, changes):
+                    changes["assignment"] = None
                 return await uow.pieces.update_squadron(dataclasses.replace(squadron, **changes))
 
     async def delete_agent(self, actor: Actor, agent_id: str) -> None:
@@ -646,6 +930,108 @@ class SetupService:
             with db_refusals():
                 await _delete_orders_of(uow, "squadron", squadron_id)
                 await uow.pieces.delete_squadron(squadron_id)
+
+    # -- GM reads --------------------------------------------------------------------------
+
+    async def district_detail(self, actor: Actor, district_id: str) -> DistrictDetail:
+        """The true state of one district (influence, likeability, rumors...): GM only."""
+        require_gm(actor)
+        async with self.db.read() as uow:
+            district = await _district(uow, district_id)
+            game = await uow.game.find()
+            adjacent = await uow.districts.get_many(await uow.districts.adjacent_to(district_id))
+            influence = [
+                row
+                for row in await uow.districts.list_influence(district_id=district_id)
+                if row.value or row.has_stronghold
+            ]
+            likeability = [
+                row for row in await uow.districts.list_likeability(district_id) if row.value
+            ]
+            pieces = [p for p in await uow.pieces.list_all() if p.district_id == district_id]
+            orders = await uow.orders.list_for_district(game.turn, district_id) if game else []
+            return DistrictDetail(
+                district=district,
+                turn=game.turn if game else None,
+                adjacent=tuple(sorted(adjacent.values(), key=lambda d: d.id)),
+                influence=tuple(sorted(influence, key=lambda r: (-r.value, r.faction_id))),
+                likeability=tuple(likeability),
+                weekly=await uow.districts.get_weekly(district_id),
+                modifiers=tuple(
+                    m
+                    for m in await uow.districts.list_modifiers(district_id)
+                    if m.modifier_type != dbr.WEEKLY_DC
+                ),
+                rumors=tuple(await _rumor_lines(uow, district_id)),
+                pieces=tuple(pieces),
+                orders=tuple(orders),
+                faction_names={f.id: f.name for f in await uow.factions.list_all()},
+            )
+
+    async def rumor_lines(self, actor: Actor, district_id: str | None = None) -> list[RumorLine]:
+        """Rumors (one district's or all) with their DCs and who knows them: GM only."""
+        require_gm(actor)
+        async with self.db.read() as uow:
+            if district_id is not None:
+                await _district(uow, district_id)
+            return await _rumor_lines(uow, district_id)
+
+    async def district_modifiers(
+        self, actor: Actor, district_id: str | None = None
+    ) -> list[dbr.DistrictModifier]:
+        """The GM's named district modifiers (never the weekly row), canonical order."""
+        require_gm(actor)
+        async with self.db.read() as uow:
+            return [
+                m
+                for m in await uow.districts.list_modifiers(district_id)
+                if m.modifier_type != dbr.WEEKLY_DC
+            ]
+
+    async def all_pieces(
+        self, actor: Actor, faction_id: str | None = None
+    ) -> list[tuple[str, Piece]]:
+        """Every piece, unaffiliated ones too (or one faction's), canonical order: GM only."""
+        require_gm(actor)
+        async with self.db.read() as uow:
+            if faction_id is not None:
+                await _faction(uow, faction_id)
+            pieces = await uow.pieces.list_all(faction_id)
+        return [("agent" if isinstance(p, dbr.Agent) else "squadron", p) for p in pieces]
+
+    async def piece_detail(self, actor: Actor, piece_type: str, piece_id: str) -> PieceDetail:
+        """One piece with its owner, district and this turn's order: GM only."""
+        require_gm(actor)
+        check_choice("piece type", piece_type, dbr.PIECE_TYPES)
+        async with self.db.read() as uow:
+            piece: Piece = await (
+                _agent(uow, piece_id) if piece_type == "agent" else _squadron(uow, piece_id)
+            )
+            game = await uow.game.find()
+            order = (
+                await uow.orders.find_for_piece(game.turn, piece_type, piece_id) if game else None
+            )
+            faction = await uow.factions.find(piece.faction_id) if piece.faction_id else None
+            district = await uow.districts.find(piece.district_id) if piece.district_id else None
+            return PieceDetail(
+                piece_type=piece_type,
+                piece=piece,
+                faction_name=faction.name if faction else None,
+                district_name=district.name if district else None,
+                order=order,
+                turn=game.turn if game else None,
+            )
+
+
+async def _rumor_lines(uow: UnitOfWork, district_id: str | None) -> list[RumorLine]:
+    names = {d.id: d.name for d in await uow.districts.list_all()}
+    known: dict[str, list[str]] = {}
+    for k in await uow.factions.known_rumors():
+        known.setdefault(k.rumor_id, []).append(k.faction_id)
+    return [
+        RumorLine(r, names.get(r.district_id, r.district_id), tuple(sorted(known.get(r.id, ()))))
+        for r in await uow.districts.list_rumors(district_id)
+    ]
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -683,6 +1069,31 @@ async def _delete_orders_of(uow: UnitOfWork, piece_type: str, piece_id: str) -> 
         await uow.orders.delete(game.turn, piece_type, piece_id)
 
 
+async def _check_move(uow: UnitOfWork, district_id: str | None, changes: dict[str, Any]) -> None:
+    """A requested move (UNSET: none) names a real district or None (unplaced)."""
+    if district_id is UNSET:
+        return
+    if district_id is not None:
+        await _district(uow, district_id)
+    changes["district_id"] = district_id
+
+
+async def _moved_off_order(
+    uow: UnitOfWork, piece_type: str, piece_id: str, changes: dict[str, Any]
+) -> bool:
+    """A piece stands where its order is (§2.1): moved elsewhere, this turn's order goes."""
+    if "district_id" not in changes:
+        return False
+    game = await uow.game.find()
+    if game is None:
+        return False
+    order = await uow.orders.find_for_piece(game.turn, piece_type, piece_id)
+    if order is None or order.district_id == changes["district_id"]:
+        return False
+    await uow.orders.delete(game.turn, piece_type, piece_id)
+    return True
+
+
 async def _delete_orders_targeting(uow: UnitOfWork, faction_id: str) -> None:
     """Take/initiate orders need their target: the schema would null it, phase 5 would fail."""
     game = await uow.game.find()
@@ -691,6 +1102,36 @@ async def _delete_orders_targeting(uow: UnitOfWork, faction_id: str) -> None:
     for order in await uow.orders.list_for_turn(game.turn):
         if order.target_faction_id == faction_id and order.action_type in TARGET_REQUIRED:
             await uow.orders.delete(game.turn, order.piece_type, order.piece_id)
+
+
+def _refuse_taken_name(factions: list[dbr.Faction], name: str, own_id: str | None = None) -> None:
+    """Names are unique ignoring case, as in campaign files: players pick factions by name,
+    and an export with two equal names would not import again."""
+    for other in factions:
+        if other.id != own_id and other.name.casefold() == name.casefold():
+            raise InvalidRequest(
+                f"The faction '{other.id}' is already called '{other.name}'; pick another name."
+            )
+
+
+async def _channel_uses(
+    uow: UnitOfWork, *, setting: str | None = None, faction_id: str | None = None
+) -> dict[int, str]:
+    """What each configured channel is for, leaving out the one being (re)assigned: one
+    channel serving two purposes would show GM answers or a faction's secrets to others."""
+    settings = await uow.settings.get()
+    uses: dict[int, str] = {}
+    for key, label in (
+        ("gm_channel_id", "the GM channel"),
+        ("news_channel_id", "the news channel"),
+    ):
+        channel = getattr(settings, key)
+        if channel is not None and key != setting:
+            uses[channel] = label
+    for existing in await uow.settings.list_faction_channels():
+        if existing.faction_id != faction_id:
+            uses[existing.channel_id] = f"the private channel of '{existing.faction_id}'"
+    return uses
 
 
 async def _faction(uow: UnitOfWork, faction_id: str) -> dbr.Faction:

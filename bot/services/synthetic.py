@@ -13,6 +13,7 @@ import random
 from dataclasses import dataclass
 
 from bot.rules import model as rm
+from bot.services.errors import PhaseClosed
 from db import records as dbr
 from db.database import Database
 
@@ -210,7 +211,11 @@ async def random_orders(db: Database, seed: int, *, freeform_dc: bool = True) ->
 
 
 async def submit_orders(db: Database, orders: list[dbr.Order]) -> None:
+    """All orders in one transaction, refused (nothing written) unless orders are open."""
     async with db.transaction() as uow:
+        game = await uow.game.get()
+        if game.phase != rm.Phase.ASSIGNMENT:
+            raise PhaseClosed(f"Orders are closed (turn {game.turn}, phase {game.phase}).")
         await uow.orders.upsert_many(orders)
         await uow.pieces.set_locations_many(
             [

@@ -178,3 +178,46 @@ async def district_modifiers(interaction: discord.Interaction, current: str) -> 
         ),
         current,
     )
+
+
+# -- faction ledger (GM): entries of the faction chosen in the same command ----------------
+
+
+def _chosen_faction(interaction: discord.Interaction) -> str | None:
+    value = getattr(interaction.namespace, "faction", None)
+    return value if isinstance(value, str) and value else None
+
+
+@safe
+async def faction_resources(interaction: discord.Interaction, current: str) -> list[Choice]:
+    """Existing resource names: the chosen faction's, or every faction's when none yet."""
+    ctx = await context(interaction)
+    faction = _chosen_faction(interaction)
+    seen: set[str] = set()
+    pairs = []
+    for r in await ctx.campaign.setup.resources(ctx.actor):
+        if (faction is None or r.faction_id == faction) and r.resource_type not in seen:
+            seen.add(r.resource_type)
+            label = f"{r.resource_type}: {r.value}" if faction else r.resource_type
+            pairs.append((label, r.resource_type))
+    return choices(pairs, current)
+
+
+@safe
+async def faction_modifiers(interaction: discord.Interaction, current: str) -> list[Choice]:
+    """Named faction modifiers (the chosen faction's, else all), by id."""
+    ctx = await context(interaction)
+    faction = _chosen_faction(interaction)
+    names = {f.id: f.name for f in await ctx.campaign.queries.factions()}
+    return choices(
+        (
+            (
+                f"{names.get(m.faction_id, m.faction_id)}: {m.name} "
+                f"({m.modifier_type} {m.value:+d})",
+                m.id,
+            )
+            for m in await ctx.campaign.setup.faction_modifiers(ctx.actor)
+            if faction is None or m.faction_id == faction
+        ),
+        current,
+    )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
+import json
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from db import dialect
@@ -27,27 +28,37 @@ class Repository:
         self._require_write(operation)
         try:
             return await self.sql.execute(sql, params)
-        except sqlite3.IntegrityError as exc:
-            raise _integrity(exc, entity, params) from exc
+        except (AlreadyExists, ConstraintViolation) as exc:
+            raise _refine(exc, entity, params) from exc.__cause__
 
     async def _write_many(
         self, operation: str, sql: str, rows: Iterable[Params], *, entity: str = ""
     ) -> int:
+        """All rows or none: a refused row undoes the rows written before it."""
         self._require_write(operation)
+        rows = list(rows)
         try:
-            return await self.sql.executemany(sql, rows)
-        except sqlite3.IntegrityError as exc:
-            raise _integrity(exc, entity, None) from exc
+            if len(rows) <= 1:
+                return await self.sql.executemany(sql, rows)
+            async with self.sql.atomic():
+                return await self.sql.executemany(sql, rows)
+        except (AlreadyExists, ConstraintViolation) as exc:
+            raise _refine(exc, entity, None) from exc.__cause__
+
+    def atomic(self) -> AbstractAsyncContextManager[None]:
+        """For a repository method of several statements: all of them or none."""
+        return self.sql.atomic()
 
 
-def _integrity(exc: sqlite3.IntegrityError, entity: str, params: Any) -> DomainError:
-    text = str(exc)
-    if entity and (text.startswith("UNIQUE constraint failed") or "PRIMARY KEY" in text):
+def _refine(exc: DomainError, entity: str, params: Any) -> DomainError:
+    """Name the entity in a driver-level integrity error (the executor already typed it)."""
+    kind = dialect.integrity_kind(exc.__cause__)
+    if entity and kind == "unique":
         key = params[0] if isinstance(params, Sequence) and params else params
         return AlreadyExists(entity, key)
-    if "FOREIGN KEY" in text:
+    if kind == "foreign_key":
         return ConstraintViolation(f"{entity or 'record'} refers to something that does not exist")
-    return dialect.translate(exc)
+    return exc
 
 
 # -- validation ----------------------------------------------------------------------------
@@ -83,6 +94,15 @@ def check_text(field: str, value: Any, max_len: int, *, optional: bool = False) 
 def check_nonempty(field: str, value: Any) -> None:
     if not isinstance(value, str) or not value.strip():
         raise InvalidValue(field, value, "non-empty text")
+
+
+def to_json(field: str, value: Any, *, compact: bool = False) -> str:
+    """Canonical JSON text (sorted keys) for a JSON column; refuses what JSON cannot hold."""
+    separators = (",", ":") if compact else None
+    try:
+        return json.dumps(value, sort_keys=True, allow_nan=False, separators=separators)
+    except (TypeError, ValueError) as exc:
+        raise InvalidValue(field, type(value).__name__, "JSON-serialisable data") from exc
 
 
 def placeholders(n: int) -> str:

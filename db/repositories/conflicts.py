@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from db.dialect import NOW
 from db.errors import InvalidValue, NotFound
 from db.records import (
     ACTION_TIERS,
@@ -48,10 +49,15 @@ def validate_conflict(c: Conflict) -> None:
         check_choice("conflict role", f.role, CONFLICT_ROLES)
         check_choice("outcome", f.outcome, OUTCOMES, optional=True)
     for p in c.pieces:
-        check_choice("piece type", p.piece_type, PIECE_TYPES)
-        check_choice("participation", p.participation_type, PARTICIPATIONS)
-        check_choice("action type", p.original_action_type, ACTION_TYPES)
-        check_choice("ruling", p.ruling, PIECE_RULINGS, optional=True)
+        _validate_piece(p)
+
+
+def _validate_piece(p: ConflictPiece) -> None:
+    check_choice("piece type", p.piece_type, PIECE_TYPES)
+    check_choice("participation", p.participation_type, PARTICIPATIONS)
+    check_choice("action type", p.original_action_type, ACTION_TYPES)
+    check_choice("ruling", p.ruling, PIECE_RULINGS, optional=True)
+    check_choice("outcome tier", p.outcome_tier, (*ACTION_TIERS, *MONITORING_TIERS), optional=True)
 
 
 class ConflictRepository(Repository):
@@ -62,36 +68,37 @@ class ConflictRepository(Repository):
     async def create_many(self, conflicts: Sequence[Conflict]) -> int:
         for c in conflicts:
             validate_conflict(c)
-        count = await self._write_many(
-            "create conflicts",
-            "INSERT INTO conflicts (id, turn_number, district_id, conflict_type, detection_source, "
-            "resolution_status) VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    c.id,
-                    c.turn_number,
-                    c.district_id,
-                    c.conflict_type,
-                    c.detection_source,
-                    c.resolution_status,
-                )
-                for c in conflicts
-            ],
-            entity="conflict",
-        )
-        await self._write_many(
-            "add conflict factions",
-            "INSERT INTO conflict_factions (conflict_id, faction_id, role, outcome) VALUES (?, ?, ?, ?)",
-            [(c.id, f.faction_id, f.role, f.outcome) for c in conflicts for f in c.factions],
-            entity="conflict faction",
-        )
-        await self.add_pieces_many([(c.id, p) for c in conflicts for p in c.pieces])
-        return count
+        async with self.atomic():
+            count = await self._write_many(
+                "create conflicts",
+                "INSERT INTO conflicts (id, turn_number, district_id, conflict_type, detection_source, "
+                "resolution_status) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        c.id,
+                        c.turn_number,
+                        c.district_id,
+                        c.conflict_type,
+                        c.detection_source,
+                        c.resolution_status,
+                    )
+                    for c in conflicts
+                ],
+                entity="conflict",
+            )
+            await self._write_many(
+                "add conflict factions",
+                "INSERT INTO conflict_factions (conflict_id, faction_id, role, outcome) VALUES (?, ?, ?, ?)",
+                [(c.id, f.faction_id, f.role, f.outcome) for c in conflicts for f in c.factions],
+                entity="conflict faction",
+            )
+            await self.add_pieces_many([(c.id, p) for c in conflicts for p in c.pieces])
+            return count
 
     async def add_pieces_many(self, pieces: Sequence[tuple[str, ConflictPiece]]) -> int:
         """Adjacent joins and supporters arrive after creation (§6.2 steps 6–7)."""
         for _, p in pieces:
-            check_choice("participation", p.participation_type, PARTICIPATIONS)
+            _validate_piece(p)
         return await self._write_many(
             "add conflict pieces",
             f"INSERT INTO conflict_pieces ({_PIECE_COLS}) VALUES ({placeholders(11)})",
@@ -117,6 +124,7 @@ class ConflictRepository(Repository):
     async def add_factions_many(self, factions: Sequence[tuple[str, ConflictFaction]]) -> int:
         for _, f in factions:
             check_choice("conflict role", f.role, CONFLICT_ROLES)
+            check_choice("outcome", f.outcome, OUTCOMES, optional=True)
         return await self._write_many(
             "add conflict factions",
             "INSERT INTO conflict_factions (conflict_id, faction_id, role, outcome) VALUES (?, ?, ?, ?)",
@@ -196,7 +204,7 @@ class ConflictRepository(Repository):
         return await self._write_many(
             "record conflict rolls",
             "UPDATE conflict_pieces SET roll_result=?, outcome_tier=?, "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') "
+            f"updated_at={NOW} "
             "WHERE conflict_id=? AND piece_type=? AND piece_id=?",
             [
                 (u.roll_result, u.outcome_tier, u.conflict_id, u.piece_type, u.piece_id)
@@ -232,43 +240,43 @@ class ConflictRepository(Repository):
             check_choice("ruling", r.ruling, PIECE_RULINGS, optional=True)
             check_int("conflict penalty", r.conflict_penalty, -100, 100)
         self._require_write("rule on conflict")
-        await self._write_many(
-            "set conflict outcomes",
-            "UPDATE conflict_factions SET outcome=?, updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') "
-            "WHERE conflict_id=? AND faction_id=?",
-            [(o, conflict_id, f) for f, o in sorted(outcomes.items())],
-        )
-        await self._write_many(
-            "set conflict penalties",
-            "UPDATE conflict_pieces SET conflict_penalty=?, ruling=NULL, "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE conflict_id=? AND faction_id=?",
-            [(-2 if o == "draw" else 0, conflict_id, f) for f, o in sorted(outcomes.items())],
-        )
-        await self._write_many(
-            "set piece rulings",
-            "UPDATE conflict_pieces SET conflict_penalty=?, ruling=?, "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') "
-            "WHERE conflict_id=? AND piece_type=? AND piece_id=?",
-            [
-                (r.conflict_penalty, r.ruling, conflict_id, r.piece_type, r.piece_id)
-                for r in piece_rulings
-            ],
-        )
-        await self._write(
-            "record resolution",
-            "INSERT INTO conflict_resolutions (conflict_id, resolution_type, resolution_notes, "
-            "resolved_by, resolved_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(conflict_id) DO UPDATE SET "
-            "resolution_type=excluded.resolution_type, resolution_notes=excluded.resolution_notes, "
-            "resolved_by=excluded.resolved_by, resolved_at=excluded.resolved_at, "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')",
-            (conflict_id, resolution_type, notes, resolved_by, resolved_at),
-        )
-        await self._write(
-            "resolve conflict",
-            "UPDATE conflicts SET resolution_status='resolved', "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id=?",
-            (conflict_id,),
-        )
+        async with self.atomic():
+            await self._write_many(
+                "set conflict outcomes",
+                f"UPDATE conflict_factions SET outcome=?, updated_at={NOW} "
+                "WHERE conflict_id=? AND faction_id=?",
+                [(o, conflict_id, f) for f, o in sorted(outcomes.items())],
+            )
+            await self._write_many(
+                "set conflict penalties",
+                "UPDATE conflict_pieces SET conflict_penalty=?, ruling=NULL, "
+                f"updated_at={NOW} WHERE conflict_id=? AND faction_id=?",
+                [(-2 if o == "draw" else 0, conflict_id, f) for f, o in sorted(outcomes.items())],
+            )
+            await self._write_many(
+                "set piece rulings",
+                "UPDATE conflict_pieces SET conflict_penalty=?, ruling=?, "
+                f"updated_at={NOW} "
+                "WHERE conflict_id=? AND piece_type=? AND piece_id=?",
+                [
+                    (r.conflict_penalty, r.ruling, conflict_id, r.piece_type, r.piece_id)
+                    for r in piece_rulings
+                ],
+            )
+            await self._write(
+                "record resolution",
+                "INSERT INTO conflict_resolutions (conflict_id, resolution_type, resolution_notes, "
+                "resolved_by, resolved_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(conflict_id) DO UPDATE SET "
+                "resolution_type=excluded.resolution_type, resolution_notes=excluded.resolution_notes, "
+                "resolved_by=excluded.resolved_by, resolved_at=excluded.resolved_at, "
+                f"updated_at={NOW}",
+                (conflict_id, resolution_type, notes, resolved_by, resolved_at),
+            )
+            await self._write(
+                "resolve conflict",
+                f"UPDATE conflicts SET resolution_status='resolved', updated_at={NOW} WHERE id=?",
+                (conflict_id,),
+            )
         return await self.get(conflict_id)
 
     async def delete_for_turn(self, turn: int) -> int:

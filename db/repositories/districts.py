@@ -3,11 +3,12 @@ modifiers (incl. the weekly DC row) and rumors."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
+from db.dialect import NOW
 from db.errors import InvalidValue, NotFound
+from db.executor import Row
 from db.records import (
     APTITUDES,
     ATTRIBUTES,
@@ -76,7 +77,7 @@ def _district_row(d: District) -> tuple:
     )
 
 
-def _district(row: sqlite3.Row) -> District:
+def _district(row: Row) -> District:
     return District(
         id=row["id"],
         name=row["name"],
@@ -93,7 +94,7 @@ def _district(row: sqlite3.Row) -> District:
     )
 
 
-def _rumor(row: sqlite3.Row) -> Rumor:
+def _rumor(row: Row) -> Rumor:
     return Rumor(
         id=row["id"],
         district_id=row["district_id"],
@@ -107,7 +108,7 @@ def _rumor(row: sqlite3.Row) -> Rumor:
     )
 
 
-def _influence(row: sqlite3.Row) -> Influence:
+def _influence(row: Row) -> Influence:
     return Influence(
         row["district_id"], row["faction_id"], row["influence_value"], bool(row["has_stronghold"])
     )
@@ -151,7 +152,7 @@ class DistrictRepository(Repository):
             "preferred_monitor_attribute=excluded.preferred_monitor_attribute, "
             "preferred_monitor_skill=excluded.preferred_monitor_skill, "
             "preferred_monitor_squadron_aptitude=excluded.preferred_monitor_squadron_aptitude, "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+            f"updated_at={NOW}",
             [_district_row(d) for d in districts],
             entity="district",
         )
@@ -194,7 +195,7 @@ class DistrictRepository(Repository):
             "aristocratic_value=?, preferred_gain_attribute=?, preferred_gain_skill=?, "
             "preferred_gain_squadron_aptitude=?, preferred_monitor_attribute=?, "
             "preferred_monitor_skill=?, preferred_monitor_squadron_aptitude=?, "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id=?",
+            f"updated_at={NOW} WHERE id=?",
             (*row[1:], row[0]),
         )
         if count == 0:
@@ -304,7 +305,7 @@ class DistrictRepository(Repository):
             "VALUES (?, ?, ?, ?) ON CONFLICT(district_id, faction_id) DO UPDATE SET "
             "influence_value=excluded.influence_value, "
             "has_stronghold=COALESCE(?, has_stronghold), "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+            f"updated_at={NOW}",
             rows,
             entity="influence",
         )
@@ -314,7 +315,7 @@ class DistrictRepository(Repository):
             "set stronghold",
             "INSERT INTO district_influence (district_id, faction_id, influence_value, has_stronghold) "
             "VALUES (?, ?, 0, ?) ON CONFLICT(district_id, faction_id) DO UPDATE SET "
-            "has_stronghold=excluded.has_stronghold, updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+            f"has_stronghold=excluded.has_stronghold, updated_at={NOW}",
             (district_id, faction_id, b(has_stronghold)),
         )
 
@@ -354,7 +355,7 @@ class DistrictRepository(Repository):
             "INSERT INTO district_likeability (district_id, faction_id, likeability_value) "
             "VALUES (?, ?, ?) ON CONFLICT(district_id, faction_id) DO UPDATE SET "
             "likeability_value=excluded.likeability_value, "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+            f"updated_at={NOW}",
             [(v.district_id, v.faction_id, v.value) for v in values],
             entity="likeability",
         )
@@ -372,7 +373,8 @@ class DistrictRepository(Repository):
             rows.append((a, c))
         return await self._write_many(
             "add adjacency",
-            "INSERT OR IGNORE INTO district_adjacency (district_id, adjacent_district_id) VALUES (?, ?)",
+            "INSERT INTO district_adjacency (district_id, adjacent_district_id) VALUES (?, ?) "
+            "ON CONFLICT(district_id, adjacent_district_id) DO NOTHING",
             rows,
             entity="adjacency",
         )
@@ -480,7 +482,7 @@ class DistrictRepository(Repository):
             "set weekly modifier",
             "INSERT INTO district_modifiers (id, district_id, modifier_type, modifier_value) "
             "VALUES (?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
-            "modifier_value=excluded.modifier_value, updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+            f"modifier_value=excluded.modifier_value, updated_at={NOW}",
             [(f"{WEEKLY_DC}:{d}", d, WEEKLY_DC, v) for d, v in sorted(values.items())],
             entity="weekly modifier",
         )
@@ -534,7 +536,7 @@ class DistrictRepository(Repository):
         count = await self._write(
             "update rumor",
             "UPDATE district_rumors SET district_id=?, rumor_text=?, discovery_dc=?, name=?, "
-            "newspaper_hint=?, newspaper_weight=?, updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') "
+            f"newspaper_hint=?, newspaper_weight=?, updated_at={NOW} "
             "WHERE id=?",
             (
                 rumor.district_id,
@@ -554,8 +556,7 @@ class DistrictRepository(Repository):
         check_int("discovery_dc", dc, 0)
         count = await self._write(
             "set rumor DC",
-            "UPDATE district_rumors SET discovery_dc=?, updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') "
-            "WHERE id=?",
+            f"UPDATE district_rumors SET discovery_dc=?, updated_at={NOW} WHERE id=?",
             (dc, rumor_id),
         )
         if count == 0:
@@ -564,8 +565,7 @@ class DistrictRepository(Repository):
     async def mark_rumors_discovered(self, rumor_ids: Iterable[str]) -> int:
         return await self._write_many(
             "mark rumors discovered",
-            "UPDATE district_rumors SET is_discovered=1, updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') "
-            "WHERE id=?",
+            f"UPDATE district_rumors SET is_discovered=1, updated_at={NOW} WHERE id=?",
             [(rid,) for rid in sorted(set(rumor_ids))],
         )
 
@@ -574,7 +574,7 @@ class DistrictRepository(Repository):
         return await self._write(
             "decrement rumor DCs",
             "UPDATE district_rumors SET discovery_dc = discovery_dc - 1, "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE discovery_dc > 0",
+            f"updated_at={NOW} WHERE discovery_dc > 0",
         )
 
     async def delete_rumor(self, rumor_id: str) -> None:

@@ -4,10 +4,11 @@ declarations and known rumors."""
 from __future__ import annotations
 
 import re
-import sqlite3
 from collections.abc import Iterable, Sequence
 
+from db.dialect import NOW
 from db.errors import InvalidValue, NotFound
+from db.executor import Row
 from db.records import (
     FACTION_MODIFIER_TYPES,
     Faction,
@@ -39,7 +40,7 @@ def validate_faction(f: Faction) -> None:
         raise InvalidValue("color", f.color, "#RRGGBB")
 
 
-def _faction(row: sqlite3.Row) -> Faction:
+def _faction(row: Row) -> Faction:
     return Faction(row[0], row[1], row[2], row[3], row[4])
 
 
@@ -70,7 +71,7 @@ class FactionRepository(Repository):
             f"INSERT INTO factions ({_COLS}) VALUES ({placeholders(5)}) ON CONFLICT(id) DO UPDATE SET "
             "name=excluded.name, description=excluded.description, "
             "monitoring_bonus=excluded.monitoring_bonus, color=excluded.color, "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+            f"updated_at={NOW}",
             [(f.id, f.name, f.description, f.monitoring_bonus, f.color) for f in factions],
         )
 
@@ -103,7 +104,7 @@ class FactionRepository(Repository):
         count = await self._write(
             "update faction",
             "UPDATE factions SET name=?, description=?, monitoring_bonus=?, color=?, "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id=?",
+            f"updated_at={NOW} WHERE id=?",
             (
                 faction.name,
                 faction.description,
@@ -146,7 +147,7 @@ class FactionRepository(Repository):
             "INSERT INTO faction_relationships (faction_id, target_faction_id, relationship_value) "
             "VALUES (?, ?, ?) ON CONFLICT(faction_id, target_faction_id) DO UPDATE SET "
             "relationship_value=excluded.relationship_value, "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+            f"updated_at={NOW}",
             [(r.faction_id, r.target_faction_id, r.value) for r in relationships],
             entity="relationship",
         )
@@ -188,7 +189,7 @@ class FactionRepository(Repository):
             "set resource",
             "INSERT INTO faction_resources (faction_id, resource_type, resource_value) VALUES (?, ?, ?) "
             "ON CONFLICT(faction_id, resource_type) DO UPDATE SET resource_value=excluded.resource_value, "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+            f"updated_at={NOW}",
             (faction_id, resource_type, value),
             entity="resource",
         )
@@ -265,7 +266,7 @@ class FactionRepository(Repository):
             "INSERT INTO faction_support_status (turn_number, declaring_faction_id, target_faction_id, "
             "will_support) VALUES (?, ?, ?, ?) ON CONFLICT(turn_number, declaring_faction_id, "
             "target_faction_id) DO UPDATE SET will_support=excluded.will_support, "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+            f"updated_at={NOW}",
             (turn, declaring_id, target_id, b(will_support)),
             entity="support declaration",
         )
@@ -273,11 +274,22 @@ class FactionRepository(Repository):
     async def list_support(
         self, turn: int, *, only_active: bool = True
     ) -> list[SupportDeclaration]:
-        extra = " AND will_support = 1" if only_active else ""
+        """``only_active``: declarations in force, i.e. will_support toward a faction that is
+        still a +2 ally in both directions (support holds "only while rel = +2", §1.2; a GM
+        edit that lowers the relationship ends it without rewriting the record)."""
+        extra = (
+            " AND s.will_support = 1 AND (SELECT COUNT(*) FROM faction_relationships r "
+            "WHERE r.relationship_value = 2 AND ("
+            "(r.faction_id = s.declaring_faction_id AND r.target_faction_id = s.target_faction_id) "
+            "OR (r.faction_id = s.target_faction_id AND r.target_faction_id = s.declaring_faction_id)"
+            ")) = 2"
+            if only_active
+            else ""
+        )
         rows = await self.sql.fetchall(
-            "SELECT turn_number, declaring_faction_id, target_faction_id, will_support "
-            f"FROM faction_support_status WHERE turn_number=?{extra} "
-            "ORDER BY declaring_faction_id, target_faction_id",
+            "SELECT s.turn_number, s.declaring_faction_id, s.target_faction_id, s.will_support "
+            f"FROM faction_support_status s WHERE s.turn_number=?{extra} "
+            "ORDER BY s.declaring_faction_id, s.target_faction_id",
             (turn,),
         )
         return [SupportDeclaration(r[0], r[1], r[2], bool(r[3])) for r in rows]
@@ -290,8 +302,8 @@ class FactionRepository(Repository):
             check_int("discovered_on", k.discovered_on, 0)
         return await self._write_many(
             "add known rumors",
-            "INSERT OR IGNORE INTO faction_known_rumors (faction_id, rumor_id, discovered_on) "
-            "VALUES (?, ?, ?)",
+            "INSERT INTO faction_known_rumors (faction_id, rumor_id, discovered_on) "
+            "VALUES (?, ?, ?) ON CONFLICT(faction_id, rumor_id) DO NOTHING",
             [(k.faction_id, k.rumor_id, k.discovered_on) for k in known],
             entity="known rumor",
         )

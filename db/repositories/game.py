@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from db.dialect import NOW
 from db.errors import AlreadyExists, NotFound
 from db.records import PHASES, GameState
 from db.repositories.base import Repository, check_choice, check_int, check_nonempty
@@ -42,8 +43,8 @@ class GameRepository(Repository):
         count = await self._write(
             "set phase",
             "UPDATE game_state SET current_turn=?, current_phase=?, "
-            "last_updated=strftime('%Y-%m-%dT%H:%M:%fZ','now'), "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id='current'",
+            f"last_updated={NOW}, "
+            f"updated_at={NOW} WHERE id='current'",
             (turn, phase),
         )
         if count == 0:
@@ -54,7 +55,6 @@ class GameRepository(Repository):
         check_nonempty("campaign name", campaign_name)
         await self._write(
             "rename campaign",
-            "UPDATE game_state SET campaign_name=?, updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') "
-            "WHERE id='current'",
+            f"UPDATE game_state SET campaign_name=?, updated_at={NOW} WHERE id='current'",
             (campaign_name,),
         )

@@ -70,16 +70,17 @@ class HistoryRepository(Repository):
         """Copy the current board as turn ``turn``'s end state (replacing an earlier copy)."""
         check_int("turn", turn, 0)
         self._require_write("snapshot influence")
-        await self._write(
-            "snapshot influence", "DELETE FROM influence_snapshots WHERE turn_number=?", (turn,)
-        )
-        return await self._write(
-            "snapshot influence",
-            "INSERT INTO influence_snapshots (turn_number, district_id, faction_id, influence_value, "
-            "has_stronghold) SELECT ?, district_id, faction_id, influence_value, has_stronghold "
-            "FROM district_influence",
-            (turn,),
-        )
+        async with self.atomic():
+            await self._write(
+                "snapshot influence", "DELETE FROM influence_snapshots WHERE turn_number=?", (turn,)
+            )
+            return await self._write(
+                "snapshot influence",
+                "INSERT INTO influence_snapshots (turn_number, district_id, faction_id, "
+                "influence_value, has_stronghold) SELECT ?, district_id, faction_id, "
+                "influence_value, has_stronghold FROM district_influence",
+                (turn,),
+            )
 
     async def snapshots(
         self, turn: int | None = None, district_id: str | None = None, since_turn: int | None = None

@@ -6,9 +6,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from db.dialect import NOW
 from db.errors import NotFound
 from db.records import DistrictShape, MapConfig
-from db.repositories.base import Repository, check_int
+from db.repositories.base import Repository, check_int, to_json
 
 
 class MapRepository(Repository):
@@ -17,6 +18,13 @@ class MapRepository(Repository):
             "SELECT base_map_path, map_width, map_height FROM map_configuration WHERE id='current'"
         )
         return MapConfig() if row is None else MapConfig(*row)
+
+    async def find_config(self) -> MapConfig | None:
+        """None until a map was configured (get_config answers the empty default)."""
+        row = await self.sql.fetchone(
+            "SELECT base_map_path, map_width, map_height FROM map_configuration WHERE id='current'"
+        )
+        return None if row is None else MapConfig(*row)
 
     async def set_config(self, config: MapConfig) -> None:
         for name in ("map_width", "map_height"):
@@ -27,7 +35,7 @@ class MapRepository(Repository):
             "INSERT INTO map_configuration (id, base_map_path, map_width, map_height) "
             "VALUES ('current', ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
             "base_map_path=excluded.base_map_path, map_width=excluded.map_width, "
-            "map_height=excluded.map_height, updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+            f"map_height=excluded.map_height, updated_at={NOW}",
             (config.base_map_path, config.map_width, config.map_height),
         )
 
@@ -39,8 +47,8 @@ class MapRepository(Repository):
             "set shapes",
             "INSERT INTO district_shapes (district_id, shape_data) VALUES (?, ?) "
             "ON CONFLICT(district_id) DO UPDATE SET shape_data=excluded.shape_data, "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')",
-            [(d, json.dumps(dict(s), sort_keys=True)) for d, s in sorted(shapes.items())],
+            f"updated_at={NOW}",
+            [(d, to_json("shape", dict(s))) for d, s in sorted(shapes.items())],
             entity="district shape",
         )
 

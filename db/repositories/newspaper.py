@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from db.dialect import NOW
 from db.errors import ConstraintViolation, NotFound
+from db.executor import Row
 from db.records import NewspaperArticle, NewspaperIssue
 from db.repositories.base import Repository, b, check_int, check_nonempty, placeholders
 
@@ -15,11 +17,21 @@ _ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(NewspaperArticle))
 _ARTICLE_COLS = ", ".join(_ARTICLE_FIELDS)
 
 
-def _issue(row: sqlite3.Row) -> NewspaperIssue:
+@dataclass(frozen=True, slots=True)
+class Distribution:
+    """One faction's copy of a published issue (§10.1: publishing sends it to every faction)."""
+
+    issue_id: str
+    faction_id: str
+    turn_number: int | None
+    distributed_at: str
+
+
+def _issue(row: Row) -> NewspaperIssue:
     return NewspaperIssue(row[0], row[1], row[2], row[3], row[4], bool(row[5]), row[6])
 
 
-def _article(row: sqlite3.Row) -> NewspaperArticle:
+def _article(row: Row) -> NewspaperArticle:
     values = {f: row[f] for f in _ARTICLE_FIELDS}
     values["contains_hint"] = bool(values["contains_hint"])
     return NewspaperArticle(**values)
@@ -79,7 +91,7 @@ class NewspaperRepository(Repository):
         await self._require_unpublished(issue_id)
         await self._write(
             "retitle issue",
-            "UPDATE newspaper_issues SET title=?, updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id=?",
+            f"UPDATE newspaper_issues SET title=?, updated_at={NOW} WHERE id=?",
             (title, issue_id),
         )
 
@@ -87,8 +99,7 @@ class NewspaperRepository(Repository):
         await self._require_unpublished(issue_id)
         await self._write(
             "publish issue",
-            "UPDATE newspaper_issues SET published=1, published_at=?, "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id=?",
+            f"UPDATE newspaper_issues SET published=1, published_at=?, updated_at={NOW} WHERE id=?",
             (published_at, issue_id),
         )
         return await self.get_issue(issue_id)
@@ -125,7 +136,7 @@ class NewspaperRepository(Repository):
         sets = ", ".join(f"{f}=?" for f in _ARTICLE_FIELDS if f != "id")
         count = await self._write(
             "edit article",
-            f"UPDATE newspaper_articles SET {sets}, updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id=?",
+            f"UPDATE newspaper_articles SET {sets}, updated_at={NOW} WHERE id=?",
             (*(_db(getattr(article, f)) for f in _ARTICLE_FIELDS if f != "id"), article.id),
         )
         if count == 0:
@@ -156,6 +167,72 @@ class NewspaperRepository(Repository):
             "SELECT DISTINCT related_rumor_id FROM newspaper_articles WHERE related_rumor_id IS NOT NULL"
         )
         return {r[0] for r in rows}
+
+    # -- added for the newspaper service (migration 0005) -----------------------------------
+
+    async def get_article(self, article_id: str) -> NewspaperArticle:
+        row = await self.sql.fetchone(
+            f"SELECT {_ARTICLE_COLS} FROM newspaper_articles WHERE id=?", (article_id,)
+        )
+        if row is None:
+            raise NotFound("article", article_id)
+        return _article(row)
+
+    async def find_issue_by_number(self, issue_number: int) -> NewspaperIssue | None:
+        row = await self.sql.fetchone(
+            f"SELECT {_ISSUE_COLS} FROM newspaper_issues WHERE issue_number=?", (issue_number,)
+        )
+        return None if row is None else _issue(row)
+
+    async def update_issue_stamp(
+        self, issue_id: str, publication_date: str, turn_number: int | None
+    ) -> None:
+        """The date and turn an unpublished issue will carry (refreshed when it is published)."""
+        check_nonempty("publication date", publication_date)
+        if turn_number is not None:
+            check_int("turn", turn_number, 1)
+        await self._require_unpublished(issue_id)
+        await self._write(
+            "restamp issue",
+            "UPDATE newspaper_issues SET publication_date=?, turn_number=?, "
+            f"updated_at={NOW} WHERE id=?",
+            (publication_date, turn_number, issue_id),
+        )
+
+    async def set_needs_rewrite(self, article_ids: Sequence[str], needs_rewrite: bool) -> int:
+        """Flag drafts the GM must rewrite before publishing ([D-33]); returns rows changed."""
+        return await self._write_many(
+            "flag articles",
+            "UPDATE newspaper_articles SET needs_rewrite=?, "
+            f"updated_at={NOW} WHERE id=? AND needs_rewrite<>?",
+            [(b(needs_rewrite), a, b(needs_rewrite)) for a in article_ids],
+        )
+
+    async def needs_rewrite_ids(self, issue_id: str) -> set[str]:
+        rows = await self.sql.fetchall(
+            "SELECT id FROM newspaper_articles WHERE issue_id=? AND needs_rewrite=1", (issue_id,)
+        )
+        return {r[0] for r in rows}
+
+    async def record_distribution(
+        self, issue_id: str, faction_ids: Sequence[str], turn_number: int | None, at: str
+    ) -> int:
+        """One row per faction; the issue must already be published (a trigger checks)."""
+        return await self._write_many(
+            "distribute issue",
+            "INSERT INTO newspaper_distribution (issue_id, faction_id, turn_number, distributed_at) "
+            "VALUES (?, ?, ?, ?)",
+            [(issue_id, f, turn_number, at) for f in faction_ids],
+            entity="distribution",
+        )
+
+    async def distribution_for(self, issue_id: str) -> list[Distribution]:
+        rows = await self.sql.fetchall(
+            "SELECT issue_id, faction_id, turn_number, distributed_at FROM newspaper_distribution "
+            "WHERE issue_id=? ORDER BY faction_id",
+            (issue_id,),
+        )
+        return [Distribution(*r) for r in rows]
 
 
 def _db(value: object) -> object:

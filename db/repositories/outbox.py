@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 
+from db.dialect import NOW, null_safe_equals
 from db.errors import NotFound
+from db.executor import Row
 from db.records import DELIVERY_KINDS, DELIVERY_STATUSES, RECIPIENT_TYPES, Delivery, NewDelivery
-from db.repositories.base import Repository, check_choice, check_int, check_nonempty
+from db.repositories.base import Repository, check_choice, check_int, check_nonempty, to_json
 
 _COLS = (
     "id, turn_number, kind, faction_id, recipient_type, recipient_id, payload_json, status, "
     "attempts, last_error, dedupe_key, created_at, updated_at, delivered_at"
 )
-_NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')"
 
 
-def _delivery(row: sqlite3.Row) -> Delivery:
+def _delivery(row: Row) -> Delivery:
     values = dict(zip(_COLS.split(", "), tuple(row), strict=True))
     values["payload"] = json.loads(values.pop("payload_json"))
     return Delivery(**values)
@@ -31,9 +31,7 @@ class OutboxRepository(Repository):
             check_choice("delivery kind", d.kind, DELIVERY_KINDS)
             check_choice("recipient type", d.recipient_type, RECIPIENT_TYPES)
             check_nonempty("dedupe key", d.dedupe_key)
-        self._require_write("enqueue deliveries")
-        before = int(await self.sql.scalar("SELECT total_changes()"))
-        await self._write_many(
+        return await self._write_many(
             "enqueue deliveries",
             "INSERT INTO delivery_outbox (turn_number, kind, faction_id, recipient_type, recipient_id, "
             "payload_json, dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dedupe_key) DO NOTHING",
@@ -44,13 +42,12 @@ class OutboxRepository(Repository):
                     d.faction_id,
                     d.recipient_type,
                     d.recipient_id,
-                    json.dumps(d.payload, sort_keys=True),
+                    to_json("payload", d.payload),
                     d.dedupe_key,
                 )
                 for d in deliveries
             ],
         )
-        return int(await self.sql.scalar("SELECT total_changes()")) - before
 
     async def get(self, delivery_id: int) -> Delivery:
         row = await self.sql.fetchone(
@@ -76,6 +73,33 @@ class OutboxRepository(Repository):
         )
         return [_delivery(r) for r in rows]
 
+    async def latest_payload(
+        self, kind: str, faction_id: str | None, turn: int | None = None
+    ) -> Delivery | None:
+        """The newest row of ``kind`` for a faction (or the GM when None), optionally of one turn.
+
+        Every recipient of one delivery gets the same payload, so any of its rows will do.
+        """
+        check_choice("delivery kind", kind, DELIVERY_KINDS)
+        where = f"kind=? AND {null_safe_equals('faction_id')}" + (
+            " AND turn_number=?" if turn is not None else ""
+        )
+        params: tuple = (kind, faction_id) + ((turn,) if turn is not None else ())
+        row = await self.sql.fetchone(
+            f"SELECT {_COLS} FROM delivery_outbox WHERE {where} "
+            "ORDER BY turn_number DESC, id LIMIT 1",
+            params,
+        )
+        return None if row is None else _delivery(row)
+
+    async def turns_with(self, kind: str, faction_id: str | None) -> list[int]:
+        rows = await self.sql.fetchall(
+            "SELECT DISTINCT turn_number FROM delivery_outbox "
+            f"WHERE kind=? AND {null_safe_equals('faction_id')} ORDER BY turn_number",
+            (kind, faction_id),
+        )
+        return [int(r[0]) for r in rows]
+
     async def mark_delivered(self, delivery_id: int) -> None:
         await self._set_status(delivery_id, "delivered", None, delivered=True)
 
@@ -93,12 +117,29 @@ class OutboxRepository(Repository):
         check_choice("status", status, DELIVERY_STATUSES)
         count = await self._write(
             f"mark delivery {status}",
-            f"UPDATE delivery_outbox SET status=?, attempts=attempts+1, last_error=?, updated_at={_NOW}, "
-            f"delivered_at={_NOW if delivered else 'NULL'} WHERE id=?",
+            f"UPDATE delivery_outbox SET status=?, attempts=attempts+1, last_error=?, updated_at={NOW}, "
+            f"delivered_at={NOW if delivered else 'NULL'} WHERE id=?",
             (status, None if error is None else error[:1000], delivery_id),
         )
         if count == 0:
             raise NotFound("delivery", delivery_id)
+
+    async def undelivered(self) -> list[Delivery]:
+        """Everything not delivered yet (pending, failed, undeliverable), oldest first."""
+        rows = await self.sql.fetchall(
+            f"SELECT {_COLS} FROM delivery_outbox WHERE status != 'delivered' ORDER BY id"
+        )
+        return [_delivery(r) for r in rows]
+
+    async def requeue(self, delivery_ids: Sequence[int]) -> int:
+        """Give failed/undeliverable rows a fresh set of attempts (the GM's retry)."""
+        self._require_write("requeue deliveries")
+        return await self._write_many(
+            "requeue deliveries",
+            f"UPDATE delivery_outbox SET status='pending', attempts=0, updated_at={NOW} "
+            "WHERE id=? AND status IN ('failed', 'undeliverable')",
+            [(int(i),) for i in delivery_ids],
+        )
 
     async def counts(self) -> dict[str, int]:
         rows = await self.sql.fetchall(

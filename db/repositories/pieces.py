@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from db.dialect import NOW
 from db.errors import NotFound
+from db.executor import Row
 from db.records import APTITUDES, ATTRIBUTES, PIECE_TYPES, SKILLS, Agent, PieceLocation, Squadron
 from db.repositories.base import (
     Repository,
@@ -45,7 +46,7 @@ def _upsert_sql(table: str, fields: Sequence[str]) -> str:
     updates = ", ".join(f"{f}=excluded.{f}" for f in fields if f != "id")
     return (
         f"INSERT INTO {table} ({', '.join(fields)}) VALUES ({placeholders(len(fields))}) "
-        f"ON CONFLICT(id) DO UPDATE SET {updates}, updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')"
+        f"ON CONFLICT(id) DO UPDATE SET {updates}, updated_at={NOW}"
     )
 
 
@@ -185,29 +186,31 @@ class PieceRepository(Repository):
         for loc in locations:
             check_choice("piece type", loc.piece_type, PIECE_TYPES)
         total = 0
-        for piece_type in PIECE_TYPES:
-            rows = [
-                (loc.district_id, loc.assignment, loc.piece_id)
-                for loc in locations
-                if loc.piece_type == piece_type
-            ]
-            total += await self._write_many(
-                "move pieces",
-                f"UPDATE {_TABLES[piece_type][0]} SET district_id=?, assignment=?, "
-                "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id=?",
-                rows,
-            )
-        return total
+        async with self.atomic():
+            for piece_type in PIECE_TYPES:
+                rows = [
+                    (loc.district_id, loc.assignment, loc.piece_id)
+                    for loc in locations
+                    if loc.piece_type == piece_type
+                ]
+                total += await self._write_many(
+                    "move pieces",
+                    f"UPDATE {_TABLES[piece_type][0]} SET district_id=?, assignment=?, "
+                    f"updated_at={NOW} WHERE id=?",
+                    rows,
+                )
+            return total
 
     async def clear_assignments(self) -> int:
         """Start of a turn: nobody is assigned until new orders arrive (districts stay)."""
         total = 0
-        for table in ("agents", "squadrons"):
-            total += await self._write(
-                "clear assignments",
-                f"UPDATE {table} SET assignment=NULL WHERE assignment IS NOT NULL",
-            )
-        return total
+        async with self.atomic():
+            for table in ("agents", "squadrons"):
+                total += await self._write(
+                    "clear assignments",
+                    f"UPDATE {table} SET assignment=NULL WHERE assignment IS NOT NULL",
+                )
+            return total
 
     async def delete_agent(self, agent_id: str) -> None:
         if await self._write("delete agent", "DELETE FROM agents WHERE id=?", (agent_id,)) == 0:
@@ -221,5 +224,5 @@ class PieceRepository(Repository):
             raise NotFound("squadron", squadron_id)
 
 
-def _build(cls: type, fields: Sequence[str], row: sqlite3.Row) -> Any:
+def _build(cls: type, fields: Sequence[str], row: Row) -> Any:
     return cls(**{f: row[f] for f in fields})

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 
+from db.dialect import NOW
 from db.errors import NotFound
+from db.executor import Row
 from db.records import MonitoringReport, PendingIntel
-from db.repositories.base import Repository, b, check_int
+from db.repositories.base import Repository, b, check_int, to_json
 
 _COLS = "id, faction_id, district_id, turn_number, report_json, confidence_rating"
 
@@ -17,7 +18,7 @@ def report_id(turn: int, faction_id: str, district_id: str) -> str:
     return f"T{turn}-{faction_id}-{district_id}"
 
 
-def _report(row: sqlite3.Row) -> MonitoringReport:
+def _report(row: Row) -> MonitoringReport:
     return MonitoringReport(
         id=row["id"],
         faction_id=row["faction_id"],
@@ -28,7 +29,7 @@ def _report(row: sqlite3.Row) -> MonitoringReport:
     )
 
 
-def _intel(row: sqlite3.Row) -> PendingIntel:
+def _intel(row: Row) -> PendingIntel:
     payload = row["payload_json"]
     return PendingIntel(
         earned_turn=row["earned_turn"],
@@ -54,7 +55,7 @@ class ReportRepository(Repository):
                     r.faction_id,
                     r.district_id,
                     r.turn_number,
-                    json.dumps(r.report, sort_keys=True),
+                    to_json("report", r.report),
                     r.confidence_rating,
                 )
             )
@@ -91,14 +92,22 @@ class ReportRepository(Repository):
         )
         return [_report(r) for r in rows]
 
-    async def latest_per_district(self, faction_id: str) -> dict[str, MonitoringReport]:
-        """The fog-of-war map's source: the newest report of each district (§10.2)."""
+    async def latest_per_district(
+        self, faction_id: str, *, before_turn: int | None = None
+    ) -> dict[str, MonitoringReport]:
+        """The fog-of-war map's source: the newest report of each district (§10.2).
+
+        ``before_turn`` leaves out a turn still being resolved: its reports exist from
+        phase 10 on, but players may only see them once the turn completes (§2.3).
+        """
+        limit = 2**62 if before_turn is None else before_turn
         rows = await self.sql.fetchall(
             f"SELECT {_COLS} FROM faction_monitoring_reports r WHERE faction_id=? AND turn_number = "
             "(SELECT MAX(turn_number) FROM faction_monitoring_reports x "
-            " WHERE x.faction_id = r.faction_id AND x.district_id = r.district_id) "
+            " WHERE x.faction_id = r.faction_id AND x.district_id = r.district_id "
+            " AND x.turn_number < ?) "
             "ORDER BY district_id",
-            (faction_id,),
+            (faction_id, limit),
         )
         return {r["district_id"]: _report(r) for r in rows}
 
@@ -114,15 +123,16 @@ class ReportRepository(Repository):
             check_int("earned turn", i.earned_turn, 1)
         return await self._write_many(
             "store pending intel",
-            "INSERT OR IGNORE INTO pending_intel (earned_turn, faction_id, district_id, delivered, "
-            "payload_json) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO pending_intel (earned_turn, faction_id, district_id, delivered, "
+            "payload_json) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT(earned_turn, faction_id, district_id) DO NOTHING",
             [
                 (
                     i.earned_turn,
                     i.faction_id,
                     i.district_id,
                     b(i.delivered),
-                    None if i.payload is None else json.dumps(i.payload, sort_keys=True),
+                    None if i.payload is None else to_json("intel payload", i.payload),
                 )
                 for i in intel
             ],
@@ -143,8 +153,8 @@ class ReportRepository(Repository):
         count = await self._write(
             "deliver intel",
             "UPDATE pending_intel SET delivered=1, payload_json=COALESCE(?, payload_json), "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id=?",
-            (None if payload is None else json.dumps(payload, sort_keys=True), intel_id),
+            f"updated_at={NOW} WHERE id=?",
+            (None if payload is None else to_json("intel payload", payload), intel_id),
         )
         if count == 0:
             raise NotFound("pending intel", intel_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from db.dialect import NOW
 from db.errors import InvalidValue, NotFound
 from db.records import MAX_SEED, CampaignSettings, FactionChannel, Member
 from db.repositories.base import Repository, b, check_int, check_text
@@ -84,7 +85,7 @@ class SettingsRepository(Repository):
             f"INSERT INTO campaign_settings (id, {', '.join(_FIELDS)}) VALUES ('current', ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(id) DO UPDATE SET "
             + ", ".join(f"{f}=excluded.{f}" for f in _FIELDS)
-            + ", updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+            + f", updated_at={NOW}",
             tuple(merged[f] for f in _FIELDS),
         )
         return await self.get()
@@ -101,7 +102,7 @@ class SettingsRepository(Repository):
             "add member",
             "INSERT INTO faction_members (user_id, faction_id, is_leader) VALUES (?, ?, ?) "
             "ON CONFLICT(user_id) DO UPDATE SET is_leader=excluded.is_leader, "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+            f"updated_at={NOW}",
             (user_id, faction_id, b(leader)),
             entity="member",
         )
@@ -146,7 +147,7 @@ class SettingsRepository(Repository):
             "set faction channel",
             "INSERT INTO faction_channels (faction_id, channel_id) VALUES (?, ?) "
             "ON CONFLICT(faction_id) DO UPDATE SET channel_id=excluded.channel_id, "
-            "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now')",
+            f"updated_at={NOW}",
             (faction_id, channel_id),
             entity="faction channel",
         )

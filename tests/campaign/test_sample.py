@@ -125,3 +125,27 @@ def test_summary_mentions_every_faction() -> None:
     assert "16 districts (16 with shapes)" in text
     assert all(f.name in text for f in campaign.factions)
     assert "allied (+2)" in text and "hot war (-2)" in text
+
+
+def test_sample_meets_the_issue_minimums() -> None:
+    """Issue 9: >= 12 shaped districts, 4 distinct colours, >= 16 agents and >= 8 squadrons
+    owned by factions, rumors at several DCs, an alliance and a hot war, a real base map."""
+    from PIL import Image
+
+    campaign = _sample()
+    assert sum(1 for d in campaign.districts if d.shape is not None) >= 12
+    assert len({f.color for f in campaign.factions}) == len(campaign.factions) == 4
+    assert sum(1 for a in campaign.agents if a.faction) >= 16
+    assert sum(1 for s in campaign.squadrons if s.faction) >= 8
+    assert all(a.district for a in campaign.agents if a.faction)
+    assert all(s.district for s in campaign.squadrons)
+    assert len({r.dc for d in campaign.districts for r in d.rumors}) >= 3
+    pairs = {
+        effective_relationship(campaign, a.key, b.key)
+        for a, b in itertools.combinations(campaign.factions, 2)
+    }
+    assert 2 in pairs and -2 in pairs
+    assert campaign.map is not None and campaign.map.base_image is not None
+    with Image.open(SAMPLE.parent / campaign.map.base_image) as image:
+        assert image.format == "PNG"
+        assert image.size == (campaign.map.width, campaign.map.height)

@@ -9,9 +9,12 @@ import pytest
 
 from bot.campaign import load
 from bot.cli import build_parser, main
+from db.migrations import discover
 from tests.cli.conftest import HARBOR, MINIMAL, Runner
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+MIGRATIONS = discover()
+HEAD = MIGRATIONS[-1].version
 
 
 def campaign_db(data_dir: Path, guild: str) -> Path:
@@ -183,10 +186,31 @@ def test_check_reports_broken_invariants(cli: Runner, guild: str, data_dir: Path
     assert "warning: relationship blue -> red is -1 but red -> blue is 1" in result.out
 
 
+def test_check_reports_influence_over_ten_and_orphans(
+    cli: Runner, guild: str, data_dir: Path
+) -> None:
+    raw_sql(
+        campaign_db(data_dir, guild),
+        "DROP TRIGGER trg_district_influence_total_update",
+        "DROP TRIGGER trg_district_influence_total_insert",
+        "UPDATE district_influence SET influence_value = 9 WHERE district_id = 'west'",
+        "INSERT INTO district_influence (district_id, faction_id, influence_value) "
+        "VALUES ('west', 'blue', 3)",
+        "PRAGMA foreign_keys = OFF",
+        "INSERT INTO agents (id, name, faction_id) VALUES ('lost', 'Lost', 'ghost-faction')",
+    )
+    result = cli("check", "--guild", guild)
+    assert result.code == 1
+    assert "error: district west: influence total 12 exceeds 10" in result.out
+    assert "error: agent lost belongs to missing faction ghost-faction" in result.out
+    assert "error: foreign key: agents row 3 refers to a missing factions row" in result.out
+    assert "check: 3 error(s)" in result.out
+
+
 def test_health(cli: Runner, guild: str) -> None:
     result = cli("health", "--guild", guild)
     assert result.code == 0
-    assert "integrity: ok" in result.out and "schema version: 4" in result.out
+    assert "integrity: ok" in result.out and f"schema version: {HEAD}" in result.out
 
 
 # -- backups / restore / migrate -------------------------------------------------------------
@@ -224,14 +248,29 @@ def test_backups_of_a_new_campaign_say_none(cli: Runner, guild: str) -> None:
 
 def test_migrate_status_down_up(cli: Runner, guild: str) -> None:
     status = cli("migrate", "--guild", guild, "status")
-    assert status.code == 0 and status.out.count("applied") == 4
-    down = cli("migrate", "--guild", guild, "down", "1")
-    assert down.code == 0 and "4 -> 3" in down.out
-    assert "0004 turn_pipeline" in cli("migrate", "--guild", guild, "status").out
-    assert "pending" in cli("migrate", "--guild", guild, "status").out
+    assert status.code == 0 and status.out.count("applied") == len(MIGRATIONS)
+    assert f"schema version: {HEAD}" in status.out
+    down = cli("migrate", "--guild", guild, "down", "2")
+    assert down.code == 0 and f"{HEAD} -> {HEAD - 2}" in down.out
+    assert "backup:" in down.out  # a non-empty campaign is backed up before a rollback
+    status = cli("migrate", "--guild", guild, "status").out
+    last = MIGRATIONS[-1]
+    assert f"{last.version:04d} {last.name:<30} pending" in status
+    assert status.count("pending") == 2 and f"schema version: {HEAD - 2}" in status
+    partial = cli("migrate", "--guild", guild, "up", "--target", str(HEAD - 1))
+    assert partial.code == 0 and f"{HEAD - 2} -> {HEAD - 1}" in partial.out
     up = cli("migrate", "--guild", guild, "up")
-    assert up.code == 0 and "3 -> 4" in up.out
+    assert up.code == 0 and f"{HEAD - 1} -> {HEAD}" in up.out
+    again = cli("migrate", "--guild", guild, "up")
+    assert again.code == 0 and f"{HEAD} -> {HEAD}" in again.out
     assert cli("check", "--guild", guild).code == 0
+    assert "Two Towers" in cli("export", "--guild", guild, "-").out  # data survived
+
+
+def test_migrate_down_needs_a_positive_count(cli: Runner, guild: str) -> None:
+    zero = cli("migrate", "--guild", guild, "down", "0")
+    assert zero.code == 1 and zero.err == "error: N must be at least 1\n"
+    assert cli("migrate", "--guild", guild, "status").out.count("pending") == 0
 
 
 def test_migrate_unknown_database(cli: Runner, tmp_path: Path) -> None:

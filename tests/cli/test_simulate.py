@@ -10,14 +10,6 @@ import pytest
 
 from tests.cli.conftest import MINIMAL, Runner
 
-# The lead's TurnService.advance (bot/services/turn.py, history collection) iterates an
-# async generator with tuple(); until that is fixed every advance raises TypeError.
-turn_service_pending = pytest.mark.xfail(
-    raises=TypeError, strict=False, reason="bot/services/turn.py advance() history bug"
-)
-
-
-@turn_service_pending
 def test_simulate_two_turns_on_the_minimal_campaign(cli: Runner, tmp_path: Path) -> None:
     kept, out = tmp_path / "sim.sqlite3", tmp_path / "turns.json"
     args = ("simulate", str(MINIMAL), "--turns", "2", "--seed", "7")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sqlite3
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 
 from db.backup import backup, list_backups, prune_backups, restore
 from db.database import Database
-from db.errors import BackupError
+from db.errors import BackupError, DatabaseError
 from db.migrations import discover, migrate
 from db.records import Faction
 from db.registry import CampaignRegistry
@@ -26,6 +27,56 @@ async def test_health_report(db: Database):
     assert health.open_connections == 1 + db.read_pool_size
     assert health.wal_bytes > 0
     assert health.slow_statements == db.slow_statement_count
+    assert health.statements >= 1 and health.slow_threshold_ms == 100.0
+
+
+async def test_health_reports_a_damaged_file(tmp_path: Path):
+    path = tmp_path / "damaged.sqlite3"
+    async with Database(path) as db:
+        await migrate(db)
+        async with db.transaction() as uow:
+            for i in range(300):
+                await uow.factions.create(Faction(f"f{i:03d}", "x" * 200))
+    with sqlite3.connect(path) as conn:  # checkpointed on close: the pages are in the file
+        conn.execute("PRAGMA journal_mode = DELETE")
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        root = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = 'idx_factions_name'"
+        ).fetchone()[0]
+    with path.open("r+b") as raw:  # scribble over one index page
+        raw.seek((root - 1) * page_size + 8)
+        raw.write(b"\x00\xff" * 64)
+    async with Database(path) as db:
+        health = await db.health()
+    assert not health.ok and health.integrity != "ok"
+
+
+async def test_opening_something_that_is_not_a_database_is_a_typed_error(tmp_path: Path):
+    junk = tmp_path / "junk.sqlite3"
+    junk.write_bytes(b"this is not a database at all" * 100)
+    db = Database(junk)
+    with pytest.raises(DatabaseError):
+        await db.open()
+    assert not db.is_open and db.open_connections == 0
+    registry = CampaignRegistry(tmp_path)
+    (tmp_path / "campaigns").mkdir()
+    (tmp_path / "campaigns" / "5.sqlite3").write_bytes(junk.read_bytes())
+    with pytest.raises(DatabaseError):
+        await registry.get(5)
+    assert registry.open_databases == []
+
+
+async def test_backup_is_a_consistent_online_copy(db: Database, tmp_path: Path):
+    """Taken while a write transaction is open: it holds the committed state only."""
+    async with db.transaction() as uow:
+        await uow.factions.create(Faction("f1", "Committed"))
+    async with db.transaction() as uow:
+        await uow.factions.create(Faction("f2", "Uncommitted"))
+        copy = await backup(db, tmp_path / "b", label="online")
+    with sqlite3.connect(copy) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("SELECT id FROM factions").fetchall() == [("f1",)]
+    assert copy.name.startswith(db.path.stem) and copy.name.endswith("-online.sqlite3")
 
 
 async def test_slow_statements_are_logged_and_counted(
@@ -43,7 +94,12 @@ async def test_slow_statements_are_logged_and_counted(
         assert slow.slow_statement_count == before + 1
         assert (await slow.health()).slow_statements >= before + 1
     messages = [r.getMessage() for r in caplog.records if r.name == "db.slow"]
-    assert any("slow statement" in m and "SELECT COUNT(*) FROM factions" in m for m in messages)
+    assert any(
+        re.fullmatch(r"slow statement \d+\.\d ms: SELECT COUNT\(\*\) FROM factions", m)
+        for m in messages
+    ), messages
+    # long statements are summarised: one line, at most 80 characters
+    assert all(len(m.split(": ", 1)[1]) <= 80 and "\n" not in m for m in messages)
 
 
 async def test_backup_list_restore_keeps_replaced_copy(db: Database, tmp_path: Path):

@@ -184,3 +184,19 @@ async def test_every_squadron_stat_is_range_checked(board: Database, field: str,
             await uow.pieces.upsert_squadrons_many([Squadron("sx", "X", **{field: bad})])
         await uow.pieces.upsert_squadrons_many([Squadron("sx", "X", **{field: 5})])
         assert getattr(await uow.pieces.get_squadron("sx"), field) == 5
+
+
+async def test_support_holds_only_while_the_alliance_does(board: Database):
+    """A GM edit that lowers the relationship ends an active declaration (§1.2, §6.4)."""
+    async with board.transaction() as uow:
+        await uow.factions.set_relationship_pair("f1", "f2", 2)
+        await uow.factions.set_support(1, "f1", "f2", True)
+        assert await uow.factions.list_support(1) == [SupportDeclaration(1, "f1", "f2", True)]
+        await uow.factions.set_relationship("f2", "f1", 1)  # one direction cools down
+        assert await uow.factions.list_support(1) == []
+        # the record itself is history and stays; only its effect ends
+        assert await uow.factions.list_support(1, only_active=False) == [
+            SupportDeclaration(1, "f1", "f2", True)
+        ]
+        await uow.factions.set_relationship("f2", "f1", 2)
+        assert await uow.factions.list_support(1) == [SupportDeclaration(1, "f1", "f2", True)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from db.database import Database
-from db.errors import AlreadyExists, ConstraintViolation, InvalidValue, NotFound
+from db.errors import AlreadyExists, ConstraintViolation, InvalidValue, NotFound, ReadOnlyError
 from db.records import (
     CampaignSettings,
     DecayResult,
@@ -18,6 +18,7 @@ from db.records import (
     NewDelivery,
     NewspaperArticle,
     NewspaperIssue,
+    Order,
     PendingIntel,
     Rumor,
 )
@@ -231,3 +232,56 @@ async def test_outbox_dedupe_and_status_flow(board: Database):
             await uow.outbox.enqueue_many([NewDelivery(1, "spam", "user", "k", {}, 1)])
         with pytest.raises(NotFound):
             await uow.outbox.mark_delivered(9999)
+
+
+TRIGGERS = "SELECT name, sql FROM sqlite_master WHERE type='trigger' ORDER BY name"
+
+
+async def test_map_config_is_absent_until_set(board: Database):
+    async with board.transaction() as uow:
+        assert await uow.maps.find_config() is None
+        await uow.maps.set_config(MapConfig("base.png", 640, 480))
+        assert await uow.maps.find_config() == MapConfig("base.png", 640, 480)
+
+
+async def test_campaign_counts_and_wipe_keep_the_schema_and_chosen_tables(board: Database):
+    async with board.transaction() as uow:
+        await uow.settings.update(guild_id=42, rng_seed=7)
+        await uow.orders.upsert(Order(1, "agent", "a1", "f1", "d1", "monitor"))
+        await uow.reports.insert_many([MonitoringReport("f1", "d1", 1, {"t": 1}, 4)])
+        await uow.history.log(1, "preparation", "x", "y")
+        await uow.newspaper.create_issue(NewspaperIssue("i1", 1, "Day 1", "Gazette"))
+        await uow.newspaper.add_article(NewspaperArticle("a1", "i1", "s", "h", "c"))
+        await uow.newspaper.publish("i1", "2026-01-01T00:00:00Z")  # frozen by triggers
+        counts = await uow.campaign.counts()
+        assert (counts.factions, counts.districts, counts.orders, counts.reports) == (3, 3, 1, 1)
+    async with board.read() as uow:
+        triggers = [tuple(r) for r in await uow.sql.fetchall(TRIGGERS)]
+        assert len(triggers) >= 7
+    async with board.transaction() as uow:
+        emptied = await uow.campaign.wipe(keep={"campaign_settings"})
+        assert "factions" in emptied and "campaign_settings" not in emptied
+        assert "schema_migrations" not in emptied
+        assert (await uow.campaign.counts()).empty
+        assert await uow.newspaper.list_issues() == []  # published issue gone too
+        assert await uow.game.find() is None
+        assert (await uow.settings.get()).guild_id == 42  # kept
+        await uow.history.log(1, "preparation", "first line again", "ok")
+        assert [e.id for e in await uow.history.for_turn(1)] == [1]  # counters restarted
+    async with board.read() as uow:
+        # every trigger is back, exactly as it was
+        assert [tuple(r) for r in await uow.sql.fetchall(TRIGGERS)] == triggers
+        assert await uow.sql.scalar("SELECT COUNT(*) FROM schema_migrations") > 0
+    with pytest.raises(ReadOnlyError):
+        async with board.read() as uow:
+            await uow.campaign.wipe()
+
+
+async def test_a_failed_wipe_leaves_everything(board: Database):
+    with pytest.raises(RuntimeError):
+        async with board.transaction() as uow:
+            await uow.campaign.wipe()
+            raise RuntimeError("import failed half way")
+    async with board.read() as uow:
+        assert (await uow.campaign.counts()).factions == 3
+        assert await uow.sql.scalar("SELECT COUNT(*) FROM sqlite_master WHERE type='trigger'") > 0

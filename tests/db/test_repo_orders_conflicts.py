@@ -247,3 +247,27 @@ async def test_conflict_create_get_ruling_and_pending(board: Database):
         async with board.transaction() as inner:
             rows = await inner.sql.scalar("SELECT COUNT(*) FROM conflict_pieces")
         assert rows == 0  # children cascade
+
+
+async def test_conflict_children_added_later_are_validated(board: Database):
+    async with board.transaction() as uow:
+        await uow.conflicts.create(_conflict())
+        for bad in (
+            ConflictPiece("dragon", "x", "f3", "adjacent", "monitor", "o"),
+            ConflictPiece("agent", "x", "f3", "adjacent", "dance", "o"),
+            ConflictPiece("agent", "x", "f3", "watching", "monitor", "o"),
+            ConflictPiece("agent", "x", "f3", "adjacent", "monitor", "o", outcome_tier="meh"),
+        ):
+            with pytest.raises(InvalidValue):
+                await uow.conflicts.add_pieces_many([("T1-d1-1", bad)])
+        with pytest.raises(InvalidValue):
+            await uow.conflicts.add_factions_many(
+                [("T1-d1-1", ConflictFaction("f3", "ally", "won"))]
+            )
+        with pytest.raises(ConstraintViolation):  # the conflict must exist
+            await uow.conflicts.add_factions_many([("nope", ConflictFaction("f3", "ally"))])
+        with pytest.raises(AlreadyExists):  # a piece joins a conflict once
+            await uow.conflicts.add_pieces_many(
+                [("T1-d1-1", ConflictPiece("agent", "a1", "f1", "direct", "monitor", "o"))]
+            )
+        assert len((await uow.conflicts.get("T1-d1-1")).pieces) == 3

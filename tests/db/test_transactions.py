@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -110,33 +111,121 @@ async def test_writes_on_read_unit_of_work_raise(db: Database):
     async with db.read() as uow:
         with pytest.raises(ReadOnlyError):
             await uow.factions.create(Faction("f1", "Red"))
-        with pytest.raises(sqlite3.OperationalError):
+        with pytest.raises(ReadOnlyError):  # the connection itself is query-only, too
             await uow.sql.execute("INSERT INTO factions (id, name) VALUES ('x', 'X')")
 
 
-async def test_busy_lock_from_another_connection_is_retried(tmp_path: Path):
+async def test_every_connection_enforces_foreign_keys_and_waits_when_busy(tmp_path: Path):
+    async with Database(tmp_path / "p.sqlite3", busy_timeout_ms=1234, read_pool_size=2) as db:
+        async with db.transaction() as uow:
+            assert await uow.sql.scalar("PRAGMA foreign_keys") == 1
+            assert await uow.sql.scalar("PRAGMA busy_timeout") == 1234
+            assert await uow.sql.scalar("PRAGMA journal_mode") == "wal"
+            assert await uow.sql.scalar("PRAGMA synchronous") == 1  # NORMAL
+            assert await uow.sql.scalar("PRAGMA query_only") == 0
+        async with db.read() as first, db.read() as second:  # both pooled readers at once
+            assert first.sql.conn is not second.sql.conn
+            for uow in (first, second):
+                assert await uow.sql.scalar("PRAGMA foreign_keys") == 1
+                assert await uow.sql.scalar("PRAGMA busy_timeout") == 1234
+                assert await uow.sql.scalar("PRAGMA journal_mode") == "wal"
+                assert await uow.sql.scalar("PRAGMA query_only") == 1
+
+
+class _ObservedDatabase(Database):
+    """Signals a thread once ``release_after`` busy retries have happened."""
+
+    release_after = 3
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self.reached = threading.Event()
+        self._retries = 0
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def busy_retries(self) -> int:
+        return self._retries
+
+    @busy_retries.setter
+    def busy_retries(self, value: int) -> None:
+        self._retries = value
+        if value >= self.release_after:
+            self.reached.set()
+
+
+async def test_busy_lock_from_another_connection_is_retried_until_released(tmp_path: Path):
+    """A second connection holds the write lock until exactly N retries were observed."""
     path = tmp_path / "busy.sqlite3"
-    async with Database(
-        path, busy_timeout_ms=10, retry_base_delay=0.005, max_busy_retries=200
+    async with _ObservedDatabase(
+        path, busy_timeout_ms=1, retry_base_delay=0.001, max_busy_retries=50
     ) as db:
         await migrate(db)
-        blocker = sqlite3.connect(path, isolation_level=None)
-        blocker.execute("BEGIN IMMEDIATE")
+        locked, released = threading.Event(), threading.Event()
 
-        async def write() -> None:
-            async with db.transaction() as uow:
-                await uow.factions.create(Faction("f1", "Red"))
+        def hold_the_lock() -> None:
+            conn = sqlite3.connect(path, isolation_level=None)
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                locked.set()
+                assert db.reached.wait(timeout=30), "the writer never retried"
+                conn.execute("ROLLBACK")
+                released.set()
+            finally:
+                conn.close()
 
-        task = asyncio.create_task(write())
-        async with asyncio.timeout(10):
-            while db.busy_retries == 0:
-                await asyncio.sleep(0.005)
-        assert not task.done()
-        blocker.execute("COMMIT")
-        blocker.close()
-        await asyncio.wait_for(task, timeout=10)
-        assert db.busy_retries >= 1
+        holder = asyncio.create_task(asyncio.to_thread(hold_the_lock))
+        assert await asyncio.to_thread(locked.wait, 30)
+        async with db.transaction() as uow:
+            assert released.is_set()  # BEGIN only succeeded once the lock was given back
+            await uow.factions.create(Faction("f1", "Red"))
+        await holder
+        assert db.release_after <= db.busy_retries < db.max_busy_retries
         assert await _faction_ids(db) == ["f1"]
+
+
+async def test_statements_after_the_database_ended_the_transaction_are_refused(db: Database):
+    """Nothing may autocommit once the transaction is gone (an engine-side rollback, here
+    stood in for by a raw ROLLBACK): the block fails typed and nothing of it persists."""
+    with pytest.raises(DatabaseError) as err:
+        async with db.transaction() as uow:
+            await uow.factions.create(Faction("f1", "Red"))
+            await uow.sql.execute("ROLLBACK")
+            await uow.factions.create(Faction("f2", "Blue"))
+    assert "no longer open" in err.value.detail
+    assert await _faction_ids(db) == []
+    async with db.transaction() as uow:  # the connection is usable again
+        await uow.factions.create(Faction("f3", "Green"))
+    assert await _faction_ids(db) == ["f3"]
+
+
+async def test_savepoints_nest_and_each_level_rolls_back_alone(db: Database):
+    async with db.transaction() as uow:
+        await uow.factions.create(Faction("f1", "kept"))
+        async with db.transaction():
+            await uow.factions.create(Faction("f2", "kept"))
+            with pytest.raises(ValueError):
+                async with db.transaction():
+                    await uow.factions.create(Faction("f3", "undone"))
+                    raise ValueError
+            await uow.factions.create(Faction("f4", "kept"))
+        with pytest.raises(KeyError):
+            async with db.transaction():
+                await uow.factions.create(Faction("f5", "undone"))
+                async with db.transaction():
+                    await uow.factions.create(Faction("f6", "undone"))
+                raise KeyError
+        assert [f.id for f in await uow.factions.list_all()] == ["f1", "f2", "f4"]
+    assert await _faction_ids(db) == ["f1", "f2", "f4"]
+
+
+async def test_typed_error_inside_a_savepoint_keeps_the_outer_work(db: Database):
+    async with db.transaction() as uow:
+        await uow.factions.create(Faction("f1", "Red"))
+        with pytest.raises(ConstraintViolation):
+            async with db.transaction() as inner:
+                await inner.factions.create(Faction("f2", "Blue"))
+                await inner.districts.set_influence("nowhere", "f1", 1)
+    assert await _faction_ids(db) == ["f1"]
 
 
 async def test_busy_retries_are_bounded(tmp_path: Path):
@@ -201,7 +290,8 @@ async def test_sigkill_mid_transaction_leaves_no_partial_writes(db: Database):
         line = await asyncio.wait_for(asyncio.to_thread(proc.stdout.readline), timeout=60)
         assert line.strip() == b"MID"
         wal = db.path.with_name(db.path.name + "-wal")
-        assert wal.exists() and wal.stat().st_size > 0  # partial pages really reached disk
+        # the partial rows (about 1.6 MB) really reached disk before the kill
+        assert wal.exists() and wal.stat().st_size > 256 * 1024
         os.kill(proc.pid, signal.SIGKILL)
     finally:
         proc.wait(timeout=30)
@@ -230,3 +320,18 @@ async def test_cancelled_transaction_rolls_back_and_frees_the_lock(db: Database)
     async with db.transaction() as uow:
         await uow.factions.create(Faction("f2", "Next"))
     assert await _faction_ids(db) == ["f2"]
+
+
+async def test_a_write_transaction_holds_the_write_lock_from_its_first_line(db: Database):
+    """BEGIN IMMEDIATE: another writer is locked out before this one wrote anything, so a
+    read-modify-write inside it can never be invalidated half way."""
+    other = sqlite3.connect(db.path, isolation_level=None, timeout=0)
+    try:
+        async with db.transaction() as uow:
+            assert await uow.factions.list_all() == []  # only a read so far
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+        other.execute("BEGIN IMMEDIATE")  # free again once committed
+        other.execute("ROLLBACK")
+    finally:
+        other.close()

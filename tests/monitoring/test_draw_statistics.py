@@ -1,8 +1,11 @@
 """Statistical conformance of every §8 probability, at both ends of each tier.
 
-Each step's draw function is sampled over independent streams (key varies); the
-tolerance is 4 standard errors with N = 4500 (conditional rates are sampled until
-N conditional outcomes exist), so a 3-percentage-point error fails (see stats.py).
+Each step's draw function is sampled directly (the smallest pure function that makes
+the draw), at the two ends of every tier (``ENDS``: Legendary 30 and 40, Exceptional
+25 and 29, Very good 20 and 24, Good 15 and 19, Average 10 and 14, Poor 5 and 9,
+Very poor 1 and 4, Abysmal 0 and −10). Tolerance: 4.5 standard errors with N = 5,625
+(conditional rates sampled until 5,625 conditional outcomes exist), so a
+3-percentage-point error fails; 0% and 100% must hold exactly (see stats.py).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import pytest
 from bot.rules.model import MonitoringTier as T
 from bot.rules.model import monitoring_tier
 from bot.rules.monitoring_draws import (
+    adjust_to_cap,
     apply_error,
     discover_modifier,
     discover_rumors,
@@ -19,14 +23,18 @@ from bot.rules.monitoring_draws import (
     draw_bracket,
     draw_changes,
     draw_confidence,
+    draw_direction,
     draw_legendary_benefit,
+    draw_off_by_one_modifier,
+    draw_phantom_entries,
     draw_phantoms,
     draw_relationship_benefit,
     draw_sign,
     read_faction,
 )
-from bot.rules.monitoring_report import Rumor
+from bot.rules.monitoring_report import ReportedFaction, Rumor
 from bot.rules.monitoring_tables import (
+    BIAS_MODES,
     CONFIDENCE_BASE,
     FALSE_DIRECTION,
     PHANTOM_ADJACENCY_WEIGHT,
@@ -40,14 +48,20 @@ from bot.rules.monitoring_tables import (
     phantom_chance,
     stronghold_chance,
 )
+from bot.rules.rng import stream
 
 from .stats import N, assert_distribution, assert_rate, sample, sample_given
 
 ENDS = [30, 40, 25, 29, 20, 24, 15, 19, 10, 14, 5, 9, 1, 4, 0, -10]
+PHANTOM_ENDS = [r for r in ENDS if r < 25]
+POOR_ENDS = [5, 9, 1, 4]
 
 
 def mode_for(tier: T) -> BiasMode | None:
     return BiasMode.RANDOM if tier in (T.POOR, T.VERY_POOR) else None
+
+
+# §8.4 detection -------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("r", ENDS)
@@ -55,7 +69,7 @@ def test_detection(r: int) -> None:
     tier = monitoring_tier(r)
     hits = dict.fromkeys(range(1, 11), 0)
 
-    def draw_all(rng):  # ten independent checks per stream, one per true value
+    def draw_all(rng):  # ten checks per sample, one per true value
         for v in range(1, 11):
             if read_faction(rng, tier, r, "x", v, False, mode_for(tier)) is not None:
                 hits[v] += 1
@@ -63,6 +77,9 @@ def test_detection(r: int) -> None:
     sample(f"detect|{r}", draw_all)
     for v, count in hits.items():
         assert_rate(count, N, detection_chance(tier, r, v), f"r={r} influence={v}")
+
+
+# §8.5 accuracy --------------------------------------------------------------------------
 
 
 def expected_magnitudes(tier: T, r: int, influence: int) -> dict[int, float]:
@@ -74,18 +91,18 @@ def expected_magnitudes(tier: T, r: int, influence: int) -> dict[int, float]:
 
 
 @pytest.mark.parametrize("r", ENDS)
-@pytest.mark.parametrize("influence", [1, 2, 3, 5, 7, 10])
+@pytest.mark.parametrize("influence", [1, 2, 3, 4, 5, 6, 7, 9])
 def test_accuracy_magnitudes(r: int, influence: int) -> None:
+    """Every bracket and its uniform magnitudes, for every influence bracket of §8.5."""
     tier = monitoring_tier(r)
-    counts = sample(
-        f"acc|{r}|{influence}", lambda rng: draw_bracket(rng, accuracy_brackets(tier, r, influence))
-    )
+    brackets = accuracy_brackets(tier, r, influence)
+    counts = sample(f"acc|{r}|{influence}", lambda rng: draw_bracket(rng, brackets))
     assert_distribution(counts, expected_magnitudes(tier, r, influence), f"r={r} v={influence}")
 
 
 @pytest.mark.parametrize("r", ENDS)
 def test_exact_rate_through_read_faction(r: int) -> None:
-    """The full per-faction path (true 5: never inverted, never clamped into itself)."""
+    """The full per-faction path (true 5: never inverted, errors never clamp onto 5)."""
     tier = monitoring_tier(r)
     influence = 5 if detection_chance(tier, r, 5) > 0 else 10
     if detection_chance(tier, r, influence) == 0:
@@ -100,8 +117,18 @@ def test_exact_rate_through_read_faction(r: int) -> None:
     assert_rate(counts[True], N, exact, f"exact r={r}")
 
 
-@pytest.mark.parametrize("r", [5, 9, 1, 4])
-@pytest.mark.parametrize("influence", [3, 8])
+# §8.6 inversion and bias ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("r", "influence"),
+    [
+        (r, v)
+        for r in POOR_ENDS
+        for v in (2, 3, 4, 6, 8, 10)
+        if detection_chance(monitoring_tier(r), r, v) > 0  # Very poor never sees 1-2
+    ],
+)
 def test_inversion(r: int, influence: int) -> None:
     tier = monitoring_tier(r)
 
@@ -112,29 +139,29 @@ def test_inversion(r: int, influence: int) -> None:
     counts = sample_given(f"inv|{r}|{influence}", draw)
     inverted = sum(c for (inv, _), c in counts.items() if inv)
     assert_rate(inverted, N, inversion_chance(tier, r, influence), f"inversion r={r}")
-    assert {v for (inv, v), _ in counts.items() if inv} == {10 - influence}
-    five = sample_given(
-        f"inv5|{r}",
-        lambda rng: (lambda x: None if x is None else x.inverted)(
-            read_faction(rng, tier, r, "x", 5, False, BiasMode.RANDOM)
-        ),
-        n=500,
-    )
-    assert five[True] == 0
+    assert {v for (inv, v), _ in counts.items() if inv} == {min(9, max(1, 10 - influence))}
 
 
-@pytest.mark.parametrize(
-    ("tier", "expected"),
-    [
-        (T.POOR, {BiasMode.RANDOM: 60, BiasMode.DOWN: 25, BiasMode.UP: 15}),
-        (T.VERY_POOR, {BiasMode.RANDOM: 40, BiasMode.DOWN: 40, BiasMode.UP: 20}),
-        (T.GOOD, {None: 100}),
-    ],
-)
-def test_bias_mode(tier: T, expected: dict) -> None:
-    assert_distribution(
-        sample(f"bias|{tier}", lambda rng: draw_bias_mode(rng, tier)), expected, tier
-    )
+@pytest.mark.parametrize("r", POOR_ENDS)
+def test_true_five_is_never_inverted(r: int) -> None:
+    tier = monitoring_tier(r)
+
+    def draw(rng):
+        reading = read_faction(rng, tier, r, "x", 5, False, BiasMode.RANDOM)
+        return None if reading is None else reading.inverted
+
+    assert sample_given(f"inv5|{r}", draw, n=1000)[True] == 0
+
+
+@pytest.mark.parametrize("r", ENDS)
+def test_bias_mode(r: int) -> None:
+    tier = monitoring_tier(r)
+    expected = {m: p for m, p in BIAS_MODES.get(tier, ((None, 100.0),))}
+    if tier is T.POOR:
+        assert expected == {BiasMode.RANDOM: 60, BiasMode.DOWN: 25, BiasMode.UP: 15}
+    if tier is T.VERY_POOR:
+        assert expected == {BiasMode.RANDOM: 40, BiasMode.DOWN: 40, BiasMode.UP: 20}
+    assert_distribution(sample(f"bias|{r}", lambda rng: draw_bias_mode(rng, tier)), expected, r)
 
 
 def test_error_signs() -> None:
@@ -148,16 +175,24 @@ def test_error_signs() -> None:
     assert draw_sign(None, BiasMode.UP) == 1  # type: ignore[arg-type]
 
 
-def test_biased_errors_point_one_way() -> None:
-    """Under "all errors downward" a non-inverted error lowers the value unless 1..10 forbids."""
+@pytest.mark.parametrize("r", POOR_ENDS)
+@pytest.mark.parametrize("mode", [BiasMode.DOWN, BiasMode.UP])
+def test_biased_errors_point_one_way(r: int, mode: BiasMode) -> None:
+    """Under a one-way mode every error takes the mode's sign unless 1..10 forbids it
+    (§8.7): true 7 at Poor, true 5 at Very poor (5 − 5 = 0 flips to 10)."""
+    tier = monitoring_tier(r)
+    true = 7 if tier is T.POOR else 5
+    sign = -1 if mode is BiasMode.DOWN else 1
 
     def draw(rng):
-        reading = read_faction(rng, T.POOR, 5, "x", 8, False, BiasMode.DOWN)
-        return None if reading is None or reading.inverted else reading.value
+        reading = read_faction(rng, tier, r, "x", true, False, mode)
+        return None if reading is None or reading.inverted else reading.value - true
 
-    values = sample_given("down", draw, n=1000)
-    assert set(values) <= {8, 7, 6, 5, 4}
-    assert values[8] > 0 and values[4] > 0
+    errors = sample_given(f"bias-dir|{r}|{mode}", draw, n=1500)
+    possible = {m for m, share in expected_magnitudes(tier, r, true).items() if share > 0}
+    assert set(errors) == {apply_error(true, sign, m) - true for m in possible}
+    forced = {m for m in possible if not 1 <= true + sign * m <= 10}
+    assert all(e * sign >= 0 for e in errors if abs(e) not in forced)
 
 
 def test_apply_error_boundaries() -> None:
@@ -167,107 +202,166 @@ def test_apply_error_boundaries() -> None:
     assert apply_error(5, 1, 7) == 10  # 12 and -2 both out: the first candidate, clamped
     assert apply_error(5, -1, 7) == 1
     assert apply_error(4, 1, 9) == 10
+    assert apply_error(1, -1, 1) == 2
+    assert apply_error(10, 1, 1) == 9
 
 
-@pytest.mark.parametrize("tier", list(T))
+# §8.8 strongholds -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("r", ENDS)
 @pytest.mark.parametrize("real", [True, False])
-def test_strongholds(tier: T, real: bool) -> None:
-    r = {T.LEGENDARY: 30, T.EXCEPTIONAL: 25, T.VERY_GOOD: 20, T.GOOD: 15, T.AVERAGE: 10}.get(
-        tier, {T.POOR: 5, T.VERY_POOR: 1, T.ABYSMAL: 0}.get(tier)
-    )
+def test_strongholds(r: int, real: bool) -> None:
+    tier = monitoring_tier(r)
 
     def draw(rng):
         reading = read_faction(rng, tier, r, "x", 10, real, mode_for(tier))
         return None if reading is None else reading.stronghold
 
-    counts = sample_given(f"sh|{tier}|{real}", draw)
-    assert_rate(counts[True], N, stronghold_chance(tier, real), f"{tier} real={real}")
+    counts = sample_given(f"sh|{r}|{real}", draw)
+    assert_rate(counts[True], N, stronghold_chance(tier, real), f"r={r} real={real}")
 
+
+# §8.9 phantoms --------------------------------------------------------------------------
 
 CANDIDATES = ["c1", "c2", "c3", "c4", "c5"]
 
 
 @pytest.mark.parametrize("r", ENDS + [-3])
-def test_phantom_chance_and_count(r: int) -> None:
+def test_phantom_chance(r: int) -> None:
     tier = monitoring_tier(r)
     counts = sample(
         f"ph|{r}", lambda rng: len(draw_phantoms(rng, tier, r, CANDIDATES, frozenset()))
     )
-    appear = N - counts[0]
-    assert_rate(appear, N, phantom_chance(tier, r), f"phantom chance r={r}")
-    if phantom_chance(tier, r) == 0:
-        return
-    given = sample_given(
-        f"phc|{r}", lambda rng: len(draw_phantoms(rng, tier, r, CANDIDATES, frozenset())) or None
+    assert_rate(N - counts[0], N, phantom_chance(tier, r), f"phantom chance r={r}")
+
+
+@pytest.mark.parametrize("r", PHANTOM_ENDS)
+def test_phantom_count(r: int) -> None:
+    tier = monitoring_tier(r)
+    counts = sample(
+        f"phc|{r}", lambda rng: len(draw_phantom_entries(rng, tier, CANDIDATES, frozenset()))
     )
-    assert_distribution(given, {1: 70, 2: 25, 3: 5}, f"phantom count r={r}")
+    assert_distribution(counts, {1: 70, 2: 25, 3: 5}, f"phantom count r={r}")
 
 
-@pytest.mark.parametrize("tier", [T.VERY_GOOD, T.GOOD, T.AVERAGE, T.POOR, T.VERY_POOR, T.ABYSMAL])
-def test_phantom_values_weights_and_strongholds(tier: T) -> None:
-    r = {T.VERY_GOOD: 20, T.GOOD: 15, T.AVERAGE: 10, T.POOR: 5, T.VERY_POOR: 1, T.ABYSMAL: 0}[tier]
+@pytest.mark.parametrize("r", PHANTOM_ENDS)
+def test_phantom_values_adjacency_and_strongholds(r: int) -> None:
+    """First phantom among a (plain) and b (holds next door): value table, weight, stronghold."""
+    tier = monitoring_tier(r)
     expected: dict[int, float] = {}
     for share, values in PHANTOM_VALUES[tier]:
         for v in values:
             expected[v] = share / len(values)
 
     def first(rng):
-        phantoms = draw_phantoms(rng, tier, r, ["a", "b"], frozenset({"b"}))
-        return phantoms[0] if phantoms else None
+        p = draw_phantom_entries(rng, tier, ["a", "b"], frozenset({"b"}))[0]
+        assert p.phantom and p.true_value == 0 and not p.true_stronghold
+        return (p.faction_id, p.value, p.stronghold)
 
-    firsts = sample_given(
-        f"phv|{tier}",
-        lambda rng: (lambda p: p and (p.faction_id, p.value, p.stronghold))(first(rng)),
-    )
+    firsts = sample(f"phv|{r}", first)
     values: dict[int, int] = {}
     picked_b = stronghold = 0
     for (faction, value, shown), c in firsts.items():
         values[value] = values.get(value, 0) + c
         picked_b += c if faction == "b" else 0
         stronghold += c if shown else 0
-    for v, share in expected.items():
-        assert_rate(values.get(v, 0), N, share, f"{tier} phantom value {v}")
     assert set(values) <= set(expected)
+    for v, share in expected.items():
+        assert_rate(values.get(v, 0), N, share, f"r={r} phantom value {v}")
     weight = PHANTOM_ADJACENCY_WEIGHT[tier]
-    assert_rate(picked_b, N, 100 * weight / (weight + 1), f"{tier} adjacency")
-    assert_rate(stronghold, N, stronghold_chance(tier, False), f"{tier} phantom stronghold")
+    assert_rate(picked_b, N, 100 * weight / (weight + 1), f"r={r} adjacency x{weight}")
+    assert_rate(stronghold, N, stronghold_chance(tier, False), f"r={r} phantom stronghold")
+
+
+@pytest.mark.parametrize("r", [20, 15, 10, 5, 1, 0])
+def test_phantom_with_a_real_stronghold_uses_the_real_chance(r: int) -> None:
+    """[M-3]: a faction at 0 that keeps its stronghold (D-20) is reported as in §8.8."""
+    tier = monitoring_tier(r)
+
+    def draw(rng):
+        (p,) = draw_phantom_entries(rng, tier, ["a"], frozenset(), frozenset({"a"}))
+        assert p.true_stronghold
+        return p.stronghold
+
+    counts = sample(f"phreal|{r}", draw)
+    assert_rate(counts[True], N, stronghold_chance(tier, True), f"r={r}")
 
 
 def test_phantoms_never_repeat_and_stop_when_candidates_run_out() -> None:
-    for i in range(300):
-        from bot.rules.rng import stream
-
-        phantoms = draw_phantoms(stream(1, "solo", i), T.ABYSMAL, -10, ["only"], frozenset())
-        assert len(phantoms) <= 1
-        many = draw_phantoms(stream(1, "many", i), T.ABYSMAL, -10, CANDIDATES, frozenset())
+    rng = stream(1, "solo")
+    for _ in range(300):
+        assert len(draw_phantoms(rng, T.ABYSMAL, -10, ["only"], frozenset())) <= 1
+        many = draw_phantoms(rng, T.ABYSMAL, -10, CANDIDATES, frozenset())
         assert len({p.faction_id for p in many}) == len(many)
+        assert draw_phantom_entries(rng, T.GOOD, [], frozenset()) == []
 
 
-@pytest.mark.parametrize(
-    ("tier", "change", "expected"),
-    [
-        (T.LEGENDARY, 3, {3: 100}),
-        (T.EXCEPTIONAL, 3, {3: 90, 2: 5, 4: 5}),
-        (T.EXCEPTIONAL, -1, {-1: 90, -2: 10}),
-        (T.VERY_GOOD, 2, {2: 80, 1: 10, 3: 10}),
-        (T.VERY_GOOD, 1, {1: 80, 2: 20}),
-        (T.GOOD, 2, {2: 50, None: 50}),
-        (T.GOOD, -3, {-3: 50, None: 50}),
-        (T.GOOD, 1, {None: 100}),
-        (T.AVERAGE, 4, {None: 100}),
-    ],
-)
-def test_recent_changes(tier: T, change: int, expected: dict) -> None:
+# §8.10 cap ------------------------------------------------------------------------------
+
+
+def test_cap_reductions_are_uniform() -> None:
+    """9 + 3 = 12 (own 0): two reductions, each uniform over the values still > 1."""
+
     def draw(rng):
-        reported = draw_changes(rng, tier, ["x"], {"x": [(7, change)]})
-        return reported[0].change if reported else None
+        entries = [
+            ReportedFaction("a", 9, False, 9, False),
+            ReportedFaction("b", 3, False, 0, False, phantom=True),
+        ]
+        assert adjust_to_cap(rng, 0, entries) == []
+        return tuple(e.value for e in entries)
 
-    assert_distribution(sample(f"chg|{tier}|{change}", draw), expected, f"{tier} change {change}")
+    counts = sample("cap|uniform", draw)
+    assert_distribution(counts, {(7, 3): 25, (8, 2): 50, (9, 1): 25}, "cap")
+
+
+def test_cap_removes_a_random_phantom_then_a_real_entry() -> None:
+    """Own 8 + 1 + 1 + 1 = 11: every value is 1, so a phantom (uniformly) goes first."""
+
+    def removal(rng):
+        entries = [
+            ReportedFaction("p1", 1, False, 0, False, phantom=True),
+            ReportedFaction("r", 1, False, 1, False),
+            ReportedFaction("p2", 1, False, 0, False, phantom=True),
+        ]
+        (removed,) = adjust_to_cap(rng, 8, entries)
+        assert removed.phantom and len(entries) == 2
+        return removed.faction_id
+
+    assert_distribution(sample("cap|remove", removal), {"p1": 50, "p2": 50}, "removal")
+    real = [ReportedFaction("r1", 1, False, 1, False), ReportedFaction("r2", 1, False, 1, False)]
+    removed = adjust_to_cap(stream(1, "cap-real"), 9, real)
+    assert len(removed) == 1 and not removed[0].phantom and len(real) == 1
+
+
+# §8.11 recent changes -------------------------------------------------------------------
+
+CHANGE_EXPECTATIONS = {
+    T.LEGENDARY: [(3, {3: 100}), (-1, {-1: 100})],
+    T.EXCEPTIONAL: [(3, {3: 90, 2: 5, 4: 5}), (-1, {-1: 90, -2: 10}), (1, {1: 90, 2: 10})],
+    T.VERY_GOOD: [(2, {2: 80, 1: 10, 3: 10}), (1, {1: 80, 2: 20}), (-1, {-1: 80, -2: 20})],
+    T.GOOD: [(2, {2: 50, None: 50}), (-3, {-3: 50, None: 50}), (1, {None: 100})],
+    T.AVERAGE: [(4, {None: 100})],
+    T.POOR: [(4, {None: 100})],
+    T.VERY_POOR: [(4, {None: 100})],
+    T.ABYSMAL: [(4, {None: 100})],
+}
+
+
+@pytest.mark.parametrize("r", ENDS)
+def test_recent_change_accuracy(r: int) -> None:
+    tier = monitoring_tier(r)
+    for change, expected in CHANGE_EXPECTATIONS[tier]:
+
+        def draw(rng, change=change):
+            reported = draw_changes(rng, tier, ["x"], {"x": [(7, change)]})
+            return reported[0].change if reported else None
+
+        counts = sample(f"chg|{r}|{change}", draw)
+        assert_distribution(counts, expected, f"r={r} change {change}")
 
 
 def test_recent_change_turn_windows() -> None:
-    from bot.rules.rng import stream
-
     history = {"x": [(7, 1), (6, -2), (5, 3), (4, 1)]}
     turns = {
         tier: {c.turn for c in draw_changes(stream(3, tier), tier, ["x"], history)}
@@ -278,6 +372,9 @@ def test_recent_change_turn_windows() -> None:
     assert turns[T.VERY_GOOD] == {7}
 
 
+# §8.12 DC modifier ----------------------------------------------------------------------
+
+
 def classify(reading, value: int):
     if reading is None:
         return "nothing"
@@ -286,7 +383,7 @@ def classify(reading, value: int):
     return "exact" if reading.value == value else "off_by_one"
 
 
-@pytest.mark.parametrize("r", [30, 25, 29, 20, 24, 15, 19, 10, 14, 5, 9, 1, 4, 0])
+@pytest.mark.parametrize("r", ENDS)
 @pytest.mark.parametrize("value", [-2, -1, 0, 1, 2])
 def test_modifier_discovery(r: int, value: int) -> None:
     tier = monitoring_tier(r)
@@ -297,25 +394,70 @@ def test_modifier_discovery(r: int, value: int) -> None:
     assert_distribution(counts, expected, f"modifier r={r} value={value}")
 
 
-@pytest.mark.parametrize(
-    "tier", [T.EXCEPTIONAL, T.VERY_GOOD, T.GOOD, T.AVERAGE, T.POOR, T.VERY_POOR, T.ABYSMAL]
-)
-def test_false_direction(tier: T) -> None:
+@pytest.mark.parametrize("r", ENDS)
+@pytest.mark.parametrize("value", [-2, 1])
+def test_false_direction(r: int, value: int) -> None:
+    """Wrong sign: 0% at r ≥ 15, Average 5%, Poor 15%, Very poor 30%, Abysmal 50%."""
+    tier = monitoring_tier(r)
+    expected = {T.AVERAGE: 5, T.POOR: 15, T.VERY_POOR: 30, T.ABYSMAL: 50}.get(tier, 0)
+    assert FALSE_DIRECTION[tier] == expected
+    true_sign = 1 if value > 0 else -1
+
     def draw(rng):
-        reading = discover_modifier(rng, tier, 1)
-        return None if reading is None or not reading.direction_only else reading.sign
+        reading = draw_direction(rng, tier, value)
+        assert reading.direction_only and reading.value is None
+        return reading.sign
 
-    counts = sample_given(f"dir|{tier}", draw)
-    assert_rate(counts[-1], N, FALSE_DIRECTION[tier], f"false direction {tier}")
+    counts = sample(f"dir|{r}|{value}", draw)
+    assert_distribution(counts, {true_sign: 100 - expected, -true_sign: expected}, f"r={r}")
 
 
-@pytest.mark.parametrize("tier", [T.LEGENDARY, T.EXCEPTIONAL])
-def test_off_by_one_modifier(tier: T) -> None:
-    def draw(rng):
-        reading = discover_modifier(rng, tier, 0)
-        return None if reading is None or reading.value == 0 else reading.value
+def test_direction_readings_come_from_discover_modifier() -> None:
+    """The direction branch of discover_modifier is draw_direction on the same stream."""
+    for i in range(300):
+        a, b = stream(5, "dm", i), stream(5, "dm", i)
+        reading = discover_modifier(a, T.VERY_POOR, -2)
+        if reading is not None:
+            b.random()  # the outcome draw
+            assert reading == draw_direction(b, T.VERY_POOR, -2)
 
-    assert_distribution(sample_given(f"off|{tier}", draw), {1: 50, -1: 50}, f"off by one {tier}")
+
+@pytest.mark.parametrize("r", [30, 40, 25, 29])
+def test_off_by_one_modifier(r: int) -> None:
+    tier = monitoring_tier(r)
+    counts = sample(f"off|{r}", lambda rng: draw_off_by_one_modifier(rng, 0).value)
+    assert_distribution(counts, {1: 50, -1: 50}, f"off by one r={r}")
+    given = sample_given(
+        f"off-full|{r}",
+        lambda rng: (lambda m: None if m is None or m.value == 0 else m.value)(
+            discover_modifier(rng, tier, 0)
+        ),
+        n=300,
+    )
+    assert set(given) == {1, -1}  # never more than one away
+
+
+# §8.13 rumors ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("total", ENDS)
+def test_rumor_discovery(total: int) -> None:
+    """Beaten by ≥ 7: always; one uniform among those beaten by 0..6; unbeaten: never.
+    Margins 20, 7, 6, 3, 0, −1 (rumors whose DC would be negative are left out)."""
+    margins = {"far": 20, "seven": 7, "six": 6, "three": 3, "zero": 0, "miss": -1}
+    rumors = [Rumor(i, "d", total - m) for i, m in margins.items() if total - m >= 0]
+    always = tuple(sorted(r.id for r in rumors if total - r.discovery_dc >= 7))
+    close = [r.id for r in rumors if 0 <= total - r.discovery_dc <= 6]
+    expected = (
+        {tuple(sorted((*always, c))): 100 / len(close) for c in close} if close else {always: 100}
+    )
+    counts = sample(
+        f"rumor|{total}", lambda rng: tuple(r.id for r in discover_rumors(rng, total, rumors))
+    )
+    assert_distribution(counts, expected, f"rumors total={total}")
+
+
+# §8.14 confidence -----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("r", ENDS)
@@ -332,23 +474,7 @@ def test_confidence(r: int) -> None:
     assert_distribution(counts, expected, f"confidence r={r}")
 
 
-def test_rumor_discovery() -> None:
-    total = 17
-    rumors = [
-        Rumor("far", "d", 10),  # beaten by 7: always
-        Rumor("gone", "d", 2),  # beaten by 15: always
-        Rumor("near1", "d", 11),  # beaten by 6
-        Rumor("near2", "d", 14),
-        Rumor("near3", "d", 17),  # beaten by 0
-        Rumor("miss", "d", 18),  # not beaten
-    ]
-    counts = sample("rumor", lambda rng: tuple(r.id for r in discover_rumors(rng, total, rumors)))
-    expected = {
-        ("far", "gone", "near1"): 100 / 3,
-        ("far", "gone", "near2"): 100 / 3,
-        ("far", "gone", "near3"): 100 / 3,
-    }
-    assert_distribution(counts, expected, "rumors")
+# §8.11 special benefits -----------------------------------------------------------------
 
 
 def test_special_benefit_chances() -> None:
@@ -364,3 +490,11 @@ def test_special_benefit_chances() -> None:
     assert_distribution(
         counts, {None: 75, ("a", "b", -2): 12.5, ("a", "c", 1): 12.5}, "exceptional relationship"
     )
+
+    def nobody_present(rng):
+        intel = draw_relationship_benefit(rng, "me", factions, ["me"], rels)
+        return None if intel is None else (intel.from_faction, intel.to_faction)
+
+    pairs = sample_given("exc-any", nobody_present)
+    expected = {(a, b): 100 / 6 for a in "abc" for b in "abc" if a != b}
+    assert_distribution(pairs, expected, "any pair when no other faction is present")

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.rules.model import Board
-from bot.rules.monitoring import MonitoringSource, SourceKind, build_report, build_reports
+from bot.rules.model import Board, MonitoringTier
+from bot.rules.monitoring import (
+    MonitoringReport,
+    MonitoringSource,
+    ReportedFaction,
+    SourceKind,
+    build_report,
+    build_reports,
+)
 
 from .helpers import make_board
 
@@ -109,6 +117,45 @@ def test_report_invariants(board: Board, raw: list, seed: int) -> None:
         }
         if rep.relationship_intel is not None:
             assert rep.tier.value == "exceptional"
+        # Nothing of an undetected faction: only reported entries (real or phantom) are
+        # listed, and changes only for listed real factions (§8.11 "in the report").
+        listed = {f["faction_id"] for f in player["factions"]}
+        assert listed == {e.faction_id for e in rep.factions}
+        assert not listed & {e.faction_id for e in rep.removed_by_cap}
+        real_listed = {e.faction_id for e in rep.factions if not e.phantom}
+        assert {c["faction_id"] for c in player["recent_changes"]} <= real_listed
+        assert player_section_ignores_gm_data(rep)
+
+
+def player_section_ignores_gm_data(rep: MonitoringReport) -> bool:
+    """The player half is the same whatever the GM-only data says: scrambling every true
+    value, phantom flag, bias, tier, total, source and the true confidence changes nothing."""
+    scrambled = replace(
+        rep,
+        sources=(),
+        best_total=-999,
+        tier=MonitoringTier.LEGENDARY,
+        factions=tuple(
+            ReportedFaction(
+                e.faction_id,
+                e.value,
+                e.stronghold,
+                77,
+                not e.true_stronghold,
+                not e.phantom,
+                not e.inverted,
+            )
+            for e in rep.factions
+        ),
+        removed_by_cap=(ReportedFaction("ghost", 5, True, 5, True, True),),
+        bias_mode="up",
+        changes=tuple(replace(c, true_change=99) for c in rep.changes),
+        true_modifier=42,
+        confidence_base=0 if rep.confidence else 1,
+        true_influence={"ghost": 9},
+        true_strongholds=("ghost",),
+    )
+    return scrambled.to_json()["player"] == rep.to_json()["player"]
 
 
 @settings(max_examples=60, deadline=None)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import random
+
 import pytest
 
 from bot.rules.model import ActionType, Faction, MonitoringTier, Order, Outcome, PieceRef, PieceType
@@ -23,6 +26,14 @@ from bot.rules.rng import d20, stream
 from .helpers import agent_source, make_board
 
 SEED = 42
+
+
+def hand(*parts: object) -> random.Random:
+    """§9's stream recomputed from its definition, independently of bot.rules.rng."""
+    key = "|".join(map(str, parts)).encode()
+    return random.Random(int.from_bytes(hashlib.sha256(key).digest()[:8], "big"))
+
+
 BOARD = make_board(
     {("D", "M"): 4, ("D", "F"): 3, ("D", "G"): 2, ("E", "F"): 6, ("E", "M"): 1},
     ["F", "G", "H", "M"],
@@ -223,3 +234,107 @@ def test_json_split_and_player_view() -> None:
     assert data["gm"]["confidence_true"] == 3 and data["gm"]["tier"] == "poor"
     assert data["gm"]["true_influence"] == {"F": 3, "G": 2, "M": 4}
     assert data["gm"]["sources"] == [{"source_id": "agent:a1", "kind": "agent", "total": 6}]
+
+
+def test_rumor_sources_walk_agents_then_squadrons_then_passive() -> None:
+    """[M-2] Canonical source order: agents, squadrons, then the passive source, each
+    picking on its own §9 ``rumor`` stream among what earlier sources left."""
+    rumors = [Rumor(f"r{i}", "D", 10, f"t{i}") for i in range(4)]  # each beaten by 0
+    sources = [
+        MonitoringSource.passive("M", "D", 10),
+        MonitoringSource("squadron:s1", "M", "D", SourceKind.SQUADRON_PRIMARY, 10),
+        MonitoringSource("agent:z9", "M", "D", SourceKind.AGENT, 10),
+    ]
+    alphabetical_differs = False
+    for seed in range(200):
+        rep = build_report(seed, 4, "M", "D", sources, BOARD, {}, (), rumors)
+        assert [s.source_id for s in rep.sources] == ["agent:z9", "squadron:s1", "passive:M"]
+
+        def replay(order: list[str], seed: int = seed) -> set[str]:
+            left, found = [r.id for r in rumors], set()
+            for source_id in order:
+                chosen = left[hand(seed, 4, "rumor", source_id, "D").randrange(len(left))]
+                left.remove(chosen)
+                found.add(chosen)
+            return found
+
+        assert set(rep.discovered_rumor_ids) == replay(["agent:z9", "squadron:s1", "passive:M"])
+        alphabetical = replay(["agent:z9", "passive:M", "squadron:s1"])
+        alphabetical_differs |= alphabetical != set(rep.discovered_rumor_ids)
+    assert alphabetical_differs  # the order really matters, so the test can tell
+
+
+def test_phantom_of_a_faction_keeping_its_stronghold_at_zero() -> None:
+    """[M-3] H holds 0 in D but keeps its stronghold (D-20): as a phantom at Very good it is
+    reported present with the real 95% (the false-positive chance there is 0%)."""
+    board = make_board(
+        {("D", "M"): 4, ("D", "F"): 3},
+        ["F", "H", "M"],
+        strongholds={("D", "H")},
+    )
+    shown = phantoms = 0
+    for turn in range(1, 3000):
+        rep = build_report(SEED, turn, "M", "D", [agent_source("M", "D", 20)], board, {})
+        for e in rep.factions:
+            if e.phantom:
+                assert e.faction_id == "H" and e.true_stronghold
+                phantoms += 1
+                shown += e.stronghold
+        gm = rep.to_json()["gm"]["entries"]
+        assert all(g["stronghold_true"] for g in gm if g["phantom"])
+    assert phantoms > 100 and shown > 0.85 * phantoms
+
+
+def test_legendary_intel_uses_the_intel_stream() -> None:
+    """§9: (turn earned, ``intel``, faction, district), one uniform pick in piece order."""
+    orders = [
+        Order(PieceRef("squadron", "s1"), "G", "D", ActionType.MONITOR),
+        Order(PieceRef("agent", "x2"), "F", "D", ActionType.GAIN_INFLUENCE),
+        Order(PieceRef("agent", "x1"), "F", "D", ActionType.TAKE_INFLUENCE, target_faction_id="G"),
+    ]
+    canonical = ["x1", "x2", "s1"]  # agents first, then squadrons, each by id
+    for turn in range(30):
+        expected = canonical[hand(SEED, turn, "intel", "M", "D").randrange(3)]
+        intel = pick_legendary_intel(SEED, turn, "M", "D", orders)
+        assert intel is not None
+        by_id = {o.piece.id: o for o in orders}
+        assert (intel.faction_id, intel.action) == (
+            by_id[expected].faction_id,
+            by_id[expected].action.value,
+        )
+
+
+@pytest.mark.parametrize(
+    ("total", "tier", "base"),
+    [
+        (-1, MonitoringTier.ABYSMAL, 1),
+        (0, MonitoringTier.ABYSMAL, 1),
+        (1, MonitoringTier.VERY_POOR, 2),
+        (4, MonitoringTier.VERY_POOR, 2),
+        (5, MonitoringTier.POOR, 3),
+        (9, MonitoringTier.POOR, 3),
+        (10, MonitoringTier.AVERAGE, 5),
+        (14, MonitoringTier.AVERAGE, 5),
+        (15, MonitoringTier.GOOD, 7),
+        (19, MonitoringTier.GOOD, 7),
+        (20, MonitoringTier.VERY_GOOD, 8),
+        (24, MonitoringTier.VERY_GOOD, 8),
+        (25, MonitoringTier.EXCEPTIONAL, 9),
+        (29, MonitoringTier.EXCEPTIONAL, 9),
+        (30, MonitoringTier.LEGENDARY, 10),
+    ],
+)
+def test_report_tier_edges(total: int, tier: MonitoringTier, base: int) -> None:
+    """§8.3 edges through a whole report: tier, confidence base, the GM record, and the
+    reported confidence within the §8.14 error range of that total."""
+    low, high = {1: (3, 5), 2: (2, 4), 3: (1, 3), 5: (0, 2), 7: (0, 1)}.get(base, (0, 0))
+    for turn in range(1, 40):
+        rep = build_report(SEED, turn, "M", "D", [agent_source("M", "D", total)], BOARD, {})
+        assert (rep.tier, rep.best_total, rep.confidence_base) == (tier, total, base)
+        gm = rep.to_json()["gm"]
+        assert (gm["tier"], gm["best_total"], gm["confidence_true"]) == (tier.value, total, base)
+        error = abs(rep.confidence - base)
+        clamped = rep.confidence in (1, 10)
+        assert low <= error <= high or (clamped and error <= high)
+        assert (rep.relationship_intel is None) or tier is MonitoringTier.EXCEPTIONAL
+        assert not rep.legendary_intel_earned or tier is MonitoringTier.LEGENDARY

@@ -736,4 +736,12 @@ def test_single_message_merges_sections_beyond_ten() -> None:
 
 def test_unknown_payload_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="no renderer"):
+        render_delivery({"kind": "frobnicate"})
+    with pytest.raises(ValueError, match="needs its rendered messages"):
         render_delivery({"kind": "newspaper"})
+
+
+def test_newspaper_payloads_carry_their_rendered_messages() -> None:
+    embeds = [{"title": "The Crier - Issue #1"}, {"title": "Barrels", "description": "Heavy."}]
+    payload = {"kind": "newspaper", "messages": [{"content": None, "embeds": embeds}]}
+    assert render_delivery(payload) == [{"content": None, "embeds": embeds}]

@@ -1,4 +1,9 @@
-"""§6 conflict detection: Example 4, every trigger type and chance, merging, joins, support."""
+"""§6 conflict detection: Example 4, every trigger type and chance, merging, joins, support.
+
+Statistical checks: observed rate within 4 standard errors of the rule's
+probability with n ≥ 4,445 samples (n = 5,000 here), so a 3-percentage-point
+error fails (tests/rules/helpers.assert_rate).
+"""
 
 from __future__ import annotations
 

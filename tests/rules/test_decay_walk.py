@@ -1,4 +1,9 @@
-"""§7.1 decay (every base chance, saturation, victims, Example 7) and §7.2 random walk."""
+"""§7.1 decay (every base chance, saturation, victims, Example 7) and §7.2 random walk.
+
+Statistical checks: observed rate within 4 standard errors of the rule's
+probability, with n ≥ 4,445 samples (conditional rates: that many conditional
+samples), so a 3-percentage-point error fails (tests/rules/helpers.assert_rate).
+"""
 
 from __future__ import annotations
 
@@ -57,6 +62,26 @@ def test_saturation_chance(total: int, percent: int) -> None:
     )
     hits = sum(len(resolve_decay(seed, 1, board).saturation_hits) for seed in range(N))
     assert_rate(hits, N, percent / 100, f"S={total}")
+
+
+def test_saturation_victims_at_nine() -> None:
+    """S = 9: 10% hit, victim F 5/9, G 4/9 (strongholds keep base decay at 0)."""
+    board = make_board(
+        [district("D")],
+        influence={("D", "F"): 5, ("D", "G"): 4},
+        strongholds=[("D", "F"), ("D", "G")],
+    )
+    victims: Counter = Counter()
+    turn = 0
+    while sum(victims.values()) < N:
+        turn += 1
+        result = resolve_decay(11, turn, board)
+        assert not result.base_hits
+        victims.update(h.faction_id for h in result.saturation_hits)
+        assert all(h.total == 9 and h.percent == 10 for h in result.saturation_hits)
+    assert_rate(N, turn, 0.10, "S=9 chance")
+    assert_rate(victims["F"], N, 5 / 9, "victim F")
+    assert_rate(victims["G"], N, 4 / 9, "victim G")
 
 
 def test_example_7_decay() -> None:

@@ -1,4 +1,8 @@
-"""§6.7 rulings, and Examples 4 and 5 carried through rulings and phase 7."""
+"""§6.7 rulings, and Examples 4 and 5 carried through rulings and phase 7.
+
+Statistical checks (Example 5's 80% take): within 4 standard errors with n = 5,000,
+so a 3-percentage-point error fails (tests/rules/helpers.assert_rate).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import pytest
 from bot.rules import rng
 from bot.rules.conflicts import detect_conflicts
 from bot.rules.model import ActionType, MonitoringTier, Outcome, Tier, action_tier
-from bot.rules.rolls import ActionRoll, order_dc, roll_action
+from bot.rules.rolls import ActionRoll, order_dc, roll_action, roll_secondary_monitoring
 from bot.rules.rulings import (
     EffectKind,
     InvalidRuling,
@@ -64,10 +68,13 @@ def test_example_4_ruling_and_effects() -> None:
     assert rolls[bx.ref].monitoring_tier is MonitoringTier.VERY_GOOD
     assert (rolls[by.ref].dc, rolls[by.ref].tier) == (14, Tier.SUCCESS)
     assert rolls[c1.ref].tier is Tier.FAILURE
+    # by (gain influence in Y) also monitors Y secondarily; losing suppresses it.
+    secondary = {by.ref: roll_secondary_monitoring(seed, 1, by, board.districts["Y"], 0)}
     phase = ConflictPhase((), {}, detection)
     result = phase_action_resolution(
-        seed, 1, board, orders, phase, RollPhase(rolls, {}), {conflict.id: ruling}
+        seed, 1, board, orders, phase, RollPhase(rolls, secondary), {conflict.id: ruling}
     )
+    assert result.secondary == {}  # no secondary monitoring for the losing side
     final = result.actions
     assert (final[a1.ref].status, final[a1.ref].tier) == ("applied", Tier.SUCCESS)
     assert final[bx.ref].status == "failed" and final[bx.ref].monitoring_tier is None

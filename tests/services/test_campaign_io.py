@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.campaign import CampaignFile, load
+from bot.campaign import CampaignFile, dump, load
 from bot.campaign.model import DistrictModifierSpec, MemberSpec
+from bot.cli_simulate import simulate
+from bot.services.access import Actor
 from bot.services.campaign_io import (
     canonical,
     export_campaign,
@@ -17,6 +19,7 @@ from bot.services.campaign_io import (
     open_campaign,
 )
 from bot.services.errors import ServiceError
+from bot.services.newspaper import NewspaperService
 from db import backup as backups
 from db.database import Database
 from db.migrations import migrate
@@ -306,3 +309,94 @@ async def test_open_campaign_by_guild_and_path(tmp_path: Path, minimal: Campaign
             await open_campaign(registry)
     finally:
         await registry.close_all()
+
+
+# -- round trips through the TOML text ----------------------------------------------------
+
+SETUP_TABLES = (
+    "factions", "faction_relationships", "faction_resources", "faction_modifiers",
+    "faction_members", "faction_channels", "districts", "district_adjacency",
+    "district_influence", "district_likeability", "district_modifiers", "agents", "squadrons",
+    "district_shapes", "map_configuration", "game_state", "campaign_settings",
+)  # fmt: skip
+
+
+async def test_text_round_trip_gives_identical_tables_and_text(
+    fresh_db: Database, harbor: CampaignFile, tmp_path: Path
+) -> None:
+    """File -> import -> export -> TOML text -> import into a fresh database: same tables."""
+    await import_campaign(fresh_db, dataclasses.replace(harbor, seed=2**64 - 5))
+    text = dump(await export_campaign(fresh_db))
+    second = await open_db(tmp_path / "second.sqlite3")
+    try:
+        await import_campaign(second, load(text.encode(), base_dir=EXAMPLES))
+        assert await dump_tables(second) == await dump_tables(fresh_db)
+        assert dump(await export_campaign(second)) == text
+    finally:
+        await second.close()
+
+
+async def test_a_played_campaign_exports_its_current_board(
+    fresh_db: Database, harbor: CampaignFile, tmp_path: Path
+) -> None:
+    """After three simulated turns the export is the board as it stands; importing it
+    elsewhere reproduces every setup table (history, orders and reports are not part of a
+    campaign file, and a rumor's discovery turn restarts at the imported turn)."""
+    await import_campaign(fresh_db, dataclasses.replace(harbor, seed=99))
+    await simulate(fresh_db, 3, seed=5)
+    exported = await export_campaign(fresh_db)
+    assert (exported.turn, exported.phase) == (4, "assignment")
+    text = dump(exported)
+    second = await open_db(tmp_path / "second.sqlite3")
+    try:
+        await import_campaign(second, load(text.encode(), base_dir=EXAMPLES))
+        first, again = await dump_tables(fresh_db), await dump_tables(second)
+        for table in SETUP_TABLES:
+            assert again[table] == first[table], table
+        # Current DCs and who knows what survive; only the bookkeeping columns restart.
+        assert [r[:5] for r in again["district_rumors"]] == [
+            r[:5] for r in first["district_rumors"]
+        ]
+        assert [r[:2] for r in again["faction_known_rumors"]] == [
+            r[:2] for r in first["faction_known_rumors"]
+        ]
+        assert dump(await export_campaign(second)) == text
+    finally:
+        await second.close()
+
+
+async def test_replacing_wipes_published_newspapers_and_their_distribution(
+    fresh_db: Database, minimal: CampaignFile, harbor: CampaignFile, tmp_path: Path
+) -> None:
+    await import_campaign(fresh_db, minimal)
+    async with fresh_db.transaction() as uow:
+        await uow.game.set_phase(2, "assignment")
+        await uow.settings.update(news_channel_id=555)
+    gm = Actor(1, True, None)
+    papers = NewspaperService(fresh_db)
+    draft = await papers.create_issue(gm, "The Crier", article_count=1)
+    await papers.publish(gm, draft.issue.id)
+    triggers_before = await trigger_names(fresh_db)
+    assert {"trg_newspaper_distribution_no_update", "trg_newspaper_issue_published_update"} <= (
+        triggers_before
+    )
+    with pytest.raises(ServiceError, match="in progress"):
+        await import_campaign(fresh_db, harbor)
+    summary = await import_campaign(fresh_db, harbor, replace=True, backup_dir=tmp_path / "backups")
+    tables = await dump_tables(fresh_db)
+    assert tables["newspaper_issues"] == tables["newspaper_articles"] == []
+    assert tables["newspaper_distribution"] == [] and tables["delivery_outbox"] == []
+    assert summary.backup is not None
+    kept = await open_db(summary.backup)
+    try:
+        assert [e.number for e in await NewspaperService(kept).archive()] == [1]
+    finally:
+        await kept.close()
+    # The triggers that freeze published issues are back after the wipe.
+    assert await trigger_names(fresh_db) == triggers_before
+
+
+async def trigger_names(db: Database) -> set[str]:
+    async with db.read() as uow:
+        rows = await uow.sql.fetchall("SELECT name FROM sqlite_master WHERE type='trigger'")
+    return {r[0] for r in rows}

@@ -1,27 +1,16 @@
-"""Benchmark: phases 4–8 of the pure rules engine on a large synthetic turn.
+"""Rules benchmark: phases 4-8 of the pure engine on a large synthetic turn (issue 4).
 
-20 factions, 200 districts (a 10×20 grid), 2,000 pieces with every action type,
-all reproducible from ``--seed``. Prints median/min/max wall time of
-``resolve_phases_4_to_8`` over ``--runs`` runs. Target: median < 0.5 s.
-
-    .venv/bin/python bench/bench_rules.py [--seed N] [--runs N] [--profile]
+20 factions, 200 districts (a 10 x 20 grid), 2,000 pieces with every action type, all
+reproducible from the seed. Target: median of ``resolve_phases_4_to_8`` under 0.5 s.
 """
 
 from __future__ import annotations
 
-import argparse
-import cProfile
-import pstats
-import statistics
-import sys
-import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from bot.rules import rng  # noqa: E402
-from bot.rules.conflicts import Conflict  # noqa: E402
-from bot.rules.model import (  # noqa: E402
+from bench.context import Context
+from bench.measure import Figure, Target, repeat
+from bot.rules import rng
+from bot.rules.conflicts import Conflict
+from bot.rules.model import (
     APTITUDES,
     ATTRIBUTES,
     SKILLS,
@@ -34,26 +23,28 @@ from bot.rules.model import (  # noqa: E402
     Piece,
     Squadron,
 )
-from bot.rules.rulings import Ruling  # noqa: E402
-from bot.rules.turn import resolve_phases_4_to_8  # noqa: E402
+from bot.rules.rulings import Ruling
+from bot.rules.turn import resolve_phases_4_to_8
 
-ROWS, COLS = 10, 20
-FACTIONS, PIECES = 20, 2000
+SEED = 20240601
+TARGET_S = 0.5
 
 
-def synthetic_turn(seed: int) -> tuple[Board, list[Piece], list[Order], set[tuple[str, str]]]:
+def synthetic_turn(
+    seed: int, rows: int = 10, cols: int = 20, factions: int = 20, piece_count: int = 2000
+) -> tuple[Board, list[Piece], list[Order], set[tuple[str, str]]]:
     gen = rng.stream(seed, "bench")
-    faction_ids = [f"f{i:02d}" for i in range(FACTIONS)]
+    faction_ids = [f"f{i:02d}" for i in range(factions)]
     districts: dict[str, District] = {}
-    for r in range(ROWS):
-        for c in range(COLS):
+    for r in range(rows):
+        for c in range(cols):
             neighbours = {
-                f"d{rr * COLS + cc:03d}"
+                f"d{rr * cols + cc:03d}"
                 for rr, cc in ((r - 1, c), (r + 1, c), (r, c - 1), (r, c + 1))
-                if 0 <= rr < ROWS and 0 <= cc < COLS
+                if 0 <= rr < rows and 0 <= cc < cols
             }
-            districts[f"d{r * COLS + c:03d}"] = District(
-                id=f"d{r * COLS + c:03d}",
+            districts[f"d{r * cols + c:03d}"] = District(
+                id=f"d{r * cols + c:03d}",
                 preferred_gain_attribute=gen.choice(ATTRIBUTES),
                 preferred_gain_skill=gen.choice(SKILLS),
                 preferred_gain_squadron_aptitude=gen.choice(APTITUDES),
@@ -67,7 +58,7 @@ def synthetic_turn(seed: int) -> tuple[Board, list[Piece], list[Order], set[tupl
     likeability: dict[tuple[str, str], int] = {}
     for d in districts:
         room = 10
-        for f in gen.sample(faction_ids, 4):
+        for f in gen.sample(faction_ids, min(4, factions)):
             value = gen.randint(0, min(room, 5))
             room -= value
             influence[(d, f)] = value
@@ -91,8 +82,8 @@ def synthetic_turn(seed: int) -> tuple[Board, list[Piece], list[Order], set[tupl
     orders: list[Order] = []
     district_ids = sorted(districts)
     actions = list(ActionType)
-    for n in range(PIECES):
-        faction = faction_ids[n % FACTIONS]
+    for n in range(piece_count):
+        faction = faction_ids[n % factions]
         if n % 2 == 0:
             piece: Piece = Agent(
                 f"a{n:04d}",
@@ -146,39 +137,27 @@ def automatic_ruling(conflict: Conflict) -> Ruling:
     return Ruling.winner(conflict, principals[0] if choice == 0 else principals[-1])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seed", type=int, default=20240601)
-    parser.add_argument("--runs", type=int, default=7)
-    parser.add_argument("--profile", action="store_true")
-    args = parser.parse_args()
-    board, pieces, orders, support = synthetic_turn(args.seed)
-
-    def run() -> object:
-        return resolve_phases_4_to_8(args.seed, 3, board, pieces, orders, support, automatic_ruling)
-
-    if args.profile:
-        cProfile.runctx("run()", globals(), {"run": run}, "/tmp/bench_rules.prof")
-        pstats.Stats("/tmp/bench_rules.prof").sort_stats("cumulative").print_stats(25)
-        return
-    times = []
+async def run(ctx: Context) -> list[Figure]:
+    rows, cols, factions, pieces = ctx.scale.rules_shape
+    board, piece_list, orders, support = synthetic_turn(SEED, rows, cols, factions, pieces)
     result = None
-    for _ in range(args.runs):
-        start = time.perf_counter()
-        result = run()
-        times.append(time.perf_counter() - start)
+
+    def phases() -> None:
+        nonlocal result
+        result = resolve_phases_4_to_8(
+            SEED, 3, board, piece_list, orders, support, automatic_ruling
+        )
+
+    samples = repeat(phases, ctx.scale.repeats)
     assert result is not None
     detection = result.conflict_phase.detection  # type: ignore[attr-defined]
-    print(
-        f"pieces={len(pieces)} districts={len(board.districts)} factions={len(board.factions)} "
-        f"penalties={len(result.conflict_phase.penalties)} "  # type: ignore[attr-defined]
-        f"conflicts={len(detection.conflicts)}"
-    )
-    print(
-        f"phases 4-8: median {statistics.median(times):.3f}s  "
-        f"min {min(times):.3f}s  max {max(times):.3f}s  ({args.runs} runs)"
-    )
-
-
-if __name__ == "__main__":
-    main()
+    return [
+        Figure(
+            "rules.phases_4_8",
+            "s",
+            samples,
+            target=Target(TARGET_S),
+            note=f"{factions} factions, {rows * cols} districts, {pieces} pieces, "
+            f"{len(detection.conflicts)} conflicts",
+        )
+    ]
