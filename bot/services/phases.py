@@ -39,6 +39,7 @@ from bot.rules.turn import (
     phase_random_walk,
 )
 from bot.services import loader, payloads, snapshot
+from bot.services.frozen import FROZEN
 from db import records as dbr
 from db.errors import NotFound
 from db.repositories.turns import SourceRow
@@ -136,17 +137,32 @@ async def freeze_inputs(uow: UnitOfWork, turn: int) -> snapshot.TurnInputs:
 
 
 async def load_inputs(uow: UnitOfWork, turn: int) -> snapshot.TurnInputs:
-    return snapshot.decode(await uow.turns.load_inputs(turn))
+    digest = await uow.turns.inputs_digest(turn)
+    cached = FROZEN.cached(turn, digest)
+    if cached is not None:
+        return cached
+    return FROZEN.store(turn, digest, await uow.turns.load_inputs_text(turn))
 
 
 def detect(ctx: PhaseContext, inputs: snapshot.TurnInputs) -> ConflictPhase:
-    return phase_conflict_detection(
-        ctx.seed, ctx.turn, inputs.board, inputs.pieces, inputs.orders, inputs.support
+    return FROZEN.detection(
+        ctx.seed,
+        inputs,
+        lambda: phase_conflict_detection(
+            ctx.seed, ctx.turn, inputs.board, inputs.pieces, inputs.orders, inputs.support
+        ),
     )
 
 
 def roll(ctx: PhaseContext, inputs: snapshot.TurnInputs, cp: ConflictPhase) -> RollPhase:
-    return phase_action_roll(ctx.seed, ctx.turn, inputs.board, inputs.pieces, inputs.orders, cp)
+    """``cp`` must be ``detect(ctx, inputs)``: the rolls are memoised with the inputs."""
+    return FROZEN.rolls(
+        ctx.seed,
+        inputs,
+        lambda: phase_action_roll(
+            ctx.seed, ctx.turn, inputs.board, inputs.pieces, inputs.orders, cp
+        ),
+    )
 
 
 async def run_conflict_detection(uow: UnitOfWork, ctx: PhaseContext) -> Phase:

@@ -194,7 +194,7 @@ class TurnService:
                 if (current.turn, current.phase) != (turn, stored.value):
                     raise Busy(
                         f"The campaign moved on to turn {current.turn}, phase {current.phase} "
-                        f"while this advance was starting from turn {turn}, phase {stored.value}: "
+                        f"while this advance expected turn {turn}, phase {stored.value}: "
                         "another advance ran at the same moment. Check the status before "
                         "advancing again."
                     )
@@ -309,7 +309,7 @@ class TurnService:
                 raise InvalidRequest(
                     f"That ruling does not fit conflict {conflict_id}: {exc}"
                 ) from exc
-            before = await uow.conflicts.get(conflict_id)
+            was = await uow.conflicts.resolution_status(conflict_id)
             record = await uow.conflicts.set_ruling(
                 conflict_id,
                 resolution_type=resolution_type(conflict, ruling),
@@ -320,7 +320,7 @@ class TurnService:
                 piece_rulings=_piece_rulings(ruling),
             )
             names = phases.board_names(inputs.board)
-            verb = "changed" if before.resolution_status == "resolved" else "recorded"
+            verb = "changed" if was == "resolved" else "recorded"
             await uow.history.log(
                 game.turn,
                 Phase.CONFLICT_RESOLUTION.value,

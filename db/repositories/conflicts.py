@@ -138,6 +138,15 @@ class ConflictRepository(Repository):
             raise NotFound("conflict", conflict_id)
         return found[0]
 
+    async def resolution_status(self, conflict_id: str) -> str:
+        """'pending' or 'resolved', without loading the conflict's factions and pieces."""
+        status = await self.sql.scalar(
+            "SELECT resolution_status FROM conflicts WHERE id=?", (conflict_id,)
+        )
+        if status is None:
+            raise NotFound("conflict", conflict_id)
+        return str(status)
+
     async def list_for_turn(self, turn: int) -> list[Conflict]:
         return await self._load("WHERE turn_number=?", (turn,))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,26 +38,51 @@ class AdvanceRecord:
     status: str
 
 
+def inputs_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class TurnRepository(Repository):
     # -- frozen inputs ---------------------------------------------------------------------
 
     async def save_inputs(self, turn: int, payload: dict[str, Any]) -> None:
         """Replaces any earlier copy: conflict detection re-running a turn starts over."""
         check_int("turn", turn, 1)
-        await self._write(
-            "save turn inputs",
-            "INSERT INTO turn_inputs (turn_number, payload_json) VALUES (?, ?) "
-            "ON CONFLICT(turn_number) DO UPDATE SET payload_json=excluded.payload_json",
-            (turn, to_json("turn inputs", payload, compact=True)),
+        text = to_json("turn inputs", payload, compact=True)
+        async with self.atomic():
+            await self._write(
+                "save turn inputs",
+                "INSERT INTO turn_inputs (turn_number, payload_json) VALUES (?, ?) "
+                "ON CONFLICT(turn_number) DO UPDATE SET payload_json=excluded.payload_json",
+                (turn, text),
+            )
+            await self._write(
+                "save turn inputs digest",
+                "INSERT INTO turn_input_digests (turn_number, digest) VALUES (?, ?) "
+                "ON CONFLICT(turn_number) DO UPDATE SET digest=excluded.digest",
+                (turn, inputs_digest(text)),
+            )
+
+    async def inputs_digest(self, turn: int) -> str:
+        """Identifies the stored inputs exactly (computed for rows older than the table)."""
+        row = await self.sql.fetchone(
+            "SELECT digest FROM turn_input_digests WHERE turn_number=?", (turn,)
         )
+        if row is not None:
+            return str(row[0])
+        return inputs_digest(await self.load_inputs_text(turn))
 
     async def load_inputs(self, turn: int) -> dict[str, Any]:
+        return json.loads(await self.load_inputs_text(turn))
+
+    async def load_inputs_text(self, turn: int) -> str:
+        """The stored JSON as is: its digest identifies the frozen inputs exactly."""
         row = await self.sql.fetchone(
             "SELECT payload_json FROM turn_inputs WHERE turn_number=?", (turn,)
         )
         if row is None:
             raise NotFound("turn inputs", turn)
-        return json.loads(row[0])
+        return str(row[0])
 
     # -- monitoring sources ----------------------------------------------------------------
 
