@@ -41,25 +41,19 @@ async def test_inputs_frozen_again_are_a_new_entry(campaign: SeededCampaign) -> 
     a = cache.store(
         1,
         "a" * 64,
-        '{"factions": [], "districts": [], "influence": [], '
-        '"strongholds": [], "likeability": [], "relationships": [], "pieces": [], '
-        '"orders": [], "support": []}',
+        EMPTY,
     )
     assert cache.cached(1, "a" * 64) is a
     assert cache.cached(1, "b" * 64) is None  # other digest: never the old object
     cache.store(
         2,
         "b" * 64,
-        '{"factions": [], "districts": [], "influence": [], '
-        '"strongholds": [], "likeability": [], "relationships": [], "pieces": [], '
-        '"orders": [], "support": []}',
+        EMPTY,
     )
     cache.store(
         3,
         "c" * 64,
-        '{"factions": [], "districts": [], "influence": [], '
-        '"strongholds": [], "likeability": [], "relationships": [], "pieces": [], '
-        '"orders": [], "support": []}',
+        EMPTY,
     )
     assert cache.cached(1, "a" * 64) is None  # bounded: the oldest entry is gone
     computed = cache.detection(1, a, lambda: "fresh")  # evicted inputs are just recomputed
