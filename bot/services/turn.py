@@ -261,6 +261,18 @@ class TurnService:
                     + ", ".join(items),
                     items,
                 )
+            full = await _orders_at_full_influence(uow, turn)
+            if full:
+                items = [
+                    f"{o.piece_type} {o.piece_id} ({o.action_type} in {o.district_id})"
+                    for o in full
+                ]
+                raise AdvanceBlocked(
+                    "These orders gain or take influence where their faction now holds all 10 "
+                    "(set after they were given), which the rules do not allow [D-47]; change "
+                    "or cancel them, or lower that influence: " + ", ".join(items),
+                    items,
+                )
         elif phase is Phase.CONFLICT_RESOLUTION:
             pending = [
                 c.id
@@ -400,6 +412,25 @@ def _can_roll_back(last: Any, game: dbr.GameState) -> bool:
         and bool(last.backup_path)
         and (game.turn, game.phase) == (last.to_turn, last.to_phase)
     )
+
+
+INFLUENCE_ACTION_NAMES = frozenset(a.value for a in rm.INFLUENCE_ACTIONS)
+
+
+async def _orders_at_full_influence(uow: UnitOfWork, turn: int) -> list[dbr.Order]:
+    """Gain/take orders of a faction that holds 10 where they act (a GM edit after ordering)."""
+    full = {
+        (r.district_id, r.faction_id)
+        for r in await uow.districts.list_influence()
+        if r.value >= rm.MAX_INFLUENCE
+    }
+    if not full:
+        return []
+    return [
+        o
+        for o in await uow.orders.list_for_turn(turn)
+        if o.action_type in INFLUENCE_ACTION_NAMES and (o.district_id, o.faction_id) in full
+    ]
 
 
 def _faction_outcomes(conflict: Conflict, ruling: Ruling) -> dict[str, str | None]:

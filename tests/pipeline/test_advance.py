@@ -14,6 +14,7 @@ from bot.rules.rulings import Ruling
 from bot.services import loader
 from bot.services.errors import AdvanceBlocked, InvalidRequest, PhaseClosed
 from bot.services.orders import OrderService
+from bot.services.setup import SetupService
 from bot.services.turn import TurnService
 from db.database import Database
 from tests.pipeline.conftest import CAMPAIGN_SEED, GM_CHANNEL
@@ -423,3 +424,23 @@ async def test_an_unseeded_campaign_cannot_advance(db: Database, turns: TurnServ
     async with db.read() as uow:
         assert (await uow.game.get()).phase == rm.Phase.PREPARATION
         assert await uow.turns.last_advance() is None
+
+
+async def test_gain_order_made_impossible_by_a_gm_edit_blocks_the_close(
+    campaign: SeededCampaign,
+) -> None:
+    """D-47: a faction at 10 cannot gain or take there; an edit after ordering is caught at
+    the close (named, nothing written) instead of crashing phase 5."""
+    setup = SetupService(campaign.db)
+    await OrderService(campaign.db).submit(
+        campaign.red, "agent", "a-red-1", "gain_influence", "market"
+    )
+    await setup.set_influence(campaign.gm, "market", "blue", 0)
+    await setup.set_influence(campaign.gm, "market", "red", 10)
+    service = TurnService(campaign.db)
+    before = await dump_all(campaign.db)
+    with pytest.raises(AdvanceBlocked, match=r"agent a-red-1 \(gain_influence in market\)"):
+        await service.advance("gm")
+    assert await dump_all(campaign.db) == before
+    await setup.set_influence(campaign.gm, "market", "red", 9)
+    assert (await service.advance("gm")).turn == 2
