@@ -27,6 +27,9 @@ class Scale:
     small_map: tuple[int, int, int]  # districts, factions, grid columns
     big_map: tuple[int, int, int]
     maps_size: str  # campaign whose GM and faction maps are drawn from the database
+    interaction_size: str  # campaign the emulator players give orders in
+    interaction_players: int  # concurrent players, 4 orders (and 4 pings) each per round
+    interaction_rounds: int  # timed rounds, after one warm-up round
 
 
 SCALES: dict[str, Scale] = {
@@ -45,6 +48,9 @@ SCALES: dict[str, Scale] = {
         small_map=(50, 6, 8),
         big_map=(200, 40, 16),
         maps_size="L",
+        interaction_size="M",
+        interaction_players=50,
+        interaction_rounds=7,
     ),
     "quick": Scale(
         name="quick",
@@ -61,6 +67,9 @@ SCALES: dict[str, Scale] = {
         small_map=(50, 6, 8),
         big_map=(60, 12, 8),
         maps_size="M",
+        interaction_size="M",
+        interaction_players=50,
+        interaction_rounds=3,
     ),
     "tiny": Scale(
         name="tiny",
@@ -77,6 +86,9 @@ SCALES: dict[str, Scale] = {
         small_map=(12, 4, 4),
         big_map=(12, 4, 4),
         maps_size="S",
+        interaction_size="S",
+        interaction_players=4,
+        interaction_rounds=1,
     ),
 }
 

@@ -77,7 +77,7 @@ class CampaignHub:
             turn=TurnService(db, backups_dir=backups_dir, backup_keep=self.backup_keep),
             setup=SetupService(db),
             newspaper=NewspaperService(db, now=self.clock),
-            deliveries=DeliveryService(db),
+            deliveries=DeliveryService(db, nonce_scope=str(guild_id)),
             backups_dir=backups_dir,
             assets_dir=self.data_dir / "assets" / str(guild_id),
         )

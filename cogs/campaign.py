@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import io
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.campaign.images import file_problem
 from bot.campaign.parse import check
 from bot.render.report_layout import Section, render_sections
 from bot.render.setup_views import (
@@ -182,7 +184,13 @@ class CampaignCog(
         if refused is not None:
             raise InvalidRequest(refused)
         await defer(interaction, ephemeral=ephemeral)
-        data = await file.read()
+        try:
+            data = await file.read()
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+            raise InvalidRequest(
+                f"'{escape_name(file.filename)}' could not be downloaded from Discord "
+                f"({type(exc).__name__}); nothing was imported. Attach it again."
+            ) from exc
         if len(data) > MAX_UPLOAD_BYTES:
             raise InvalidRequest(
                 f"'{escape_name(file.filename)}' is larger than "
@@ -193,10 +201,18 @@ class CampaignCog(
             pages = problem_pages(checked.problems, file.filename)
             await Paginator(interaction.user.id, pages).show(interaction, ephemeral=ephemeral)
             return
+        base = checked.campaign.map.base_image if checked.campaign.map else None
+        if base is not None and (ctx.campaign.assets_dir / base).exists():
+            # The file names a base map the bot's assets folder holds: it must be an image.
+            why = file_problem(ctx.campaign.assets_dir, base)
+            if why is not None:
+                raise InvalidRequest(
+                    f"The base map `{escape_name(base)}` in the bot's assets folder {why}; "
+                    "nothing was imported."
+                )
         result = await ctx.campaign.setup.import_file(
             ctx.actor, checked.campaign, backup_dir=ctx.campaign.backups_dir, replace=replace
         )
-        base = checked.campaign.map.base_image if checked.campaign.map else None
         found = base is None or (ctx.campaign.assets_dir / base).is_file()
         await send_messages(
             interaction,

@@ -16,7 +16,7 @@ from discord.ext import commands
 from bot.render.components import ButtonSpec
 from bot.render.orders import order_lines, order_summary, piece_name, stat_label
 from bot.render.report_layout import Section, render_sections
-from bot.render.text import escape_name
+from bot.render.text import escape_name, escape_text
 from bot.rules import model as rm
 from bot.services.orders import DC_AWAITING, DC_ESTIMATED, FactionOrders, SubmittedOrder
 from bot.ui import autocomplete as ac
@@ -44,6 +44,13 @@ async def names(ctx: Ctx) -> tuple[dict[str, str], dict[str, str]]:
     return districts, factions
 
 
+def submitted_names(result: SubmittedOrder) -> tuple[dict[str, str], dict[str, str]]:
+    """The names an order confirmation shows, from what the service validated (no reads)."""
+    districts = {result.district.id: result.district.name} if result.district else {}
+    factions = {result.target.id: result.target.name} if result.target else {}
+    return districts, factions
+
+
 def submitted_text(
     result: SubmittedOrder, districts: dict[str, str], factions: dict[str, str]
 ) -> str:
@@ -60,7 +67,7 @@ def submitted_text(
         )
     elif result.dc_status == DC_AWAITING:
         lines.append("The GM sets this order's DC before orders close.")
-    lines += [f"-# {note}" for note in result.notes]
+    lines += [f"-# {escape_text(note)}" for note in result.notes]  # notes name pieces, districts
     return "\n".join(lines)
 
 
@@ -166,7 +173,7 @@ class Orders(
             description=description or "",
             **stats,
         )
-        districts, factions = await names(ctx)
+        districts, factions = submitted_names(result)
         await reply(interaction, submitted_text(result, districts, factions))
 
     @app_commands.command(

@@ -52,6 +52,17 @@ def build_server(emu: Emulator) -> Server:
     )
 
 
+DEMO_SEED = 20261202
+
+
+def demo_campaign_file() -> bytes:
+    """The sample with a fixed seed, so the demo plays the same turn every time."""
+    text = SAMPLE.read_text(encoding="utf-8")
+    marker = "[campaign]\n"
+    assert marker in text
+    return text.replace(marker, f"{marker}seed = {DEMO_SEED}\n", 1).encode()
+
+
 def _is_conflict(message: Message) -> bool:
     return any(str(e.get("title", "")).startswith("Conflict") for e in message.embeds)
 
@@ -77,7 +88,7 @@ async def play(data_dir: Path, out_dir: Path) -> None:
 
 async def setup_server(t: Transcript, emu: Emulator, s: Server) -> None:
     t.heading("Setup: the GM imports the sample campaign and wires the server")
-    upload = emu.attachment("harbor_city.toml", SAMPLE.read_bytes(), "application/toml")
+    upload = emu.attachment("harbor_city.toml", demo_campaign_file(), "application/toml")
     await t.command(s.gm, "campaign import", file=upload)
     await t.command(s.gm, "campaign gm-role", role=s.gm_role)
     await t.command(s.gm, "campaign gm-channel", channel=s.gm_desk)

@@ -10,6 +10,7 @@ from bot.emulator import payloads
 from bot.emulator.model import Channel, Member, Role, StoredFile, User
 
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
+DISCORD_NUMBER_LIMIT = 2**53  # integer and number options: between -2^53 and 2^53
 STRING, INTEGER, BOOLEAN, USER, CHANNEL, ROLE, MENTIONABLE, NUMBER, ATTACHMENT = range(3, 12)
 
 
@@ -142,6 +143,8 @@ class OptionBuilder:
         else:
             raise CommandInputError(f"{where} (type {kind}) cannot take {value!r}")
         if kind in (INTEGER, NUMBER):
+            if not -DISCORD_NUMBER_LIMIT <= value <= DISCORD_NUMBER_LIMIT:
+                raise CommandInputError(f"{where}: {value} beyond Discord's ±2^53")
             low, high = d.get("min_value"), d.get("max_value")
             if (low is not None and value < low) or (high is not None and value > high):
                 raise CommandInputError(f"{where}: {value} outside [{low}, {high}]")
@@ -155,7 +158,10 @@ class OptionBuilder:
     def _resolve_user(self, value: Member | User, guild: Any) -> str:
         user = value.user if isinstance(value, Member) else value
         self.resolved.users[user.id] = payloads.user(user)
+        # A member of another server is only a user here (Discord resolves no member for it).
         member = value if isinstance(value, Member) else None
+        if member is not None and guild is not None and member.guild_id != guild.id:
+            member = None
         if member is None and guild is not None:
             member = guild.members.get(user.id)
         if member is not None and guild is not None:

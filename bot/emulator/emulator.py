@@ -75,7 +75,9 @@ class Emulator:
         self.guild_commands: dict[str, list[dict[str, Any]]] = {}
         self.interactions: dict[str, InteractionResult] = {}
         self.uploads: dict[str, StoredFile] = {}
-        # enforce_nonce: (channel id, nonce) -> (message, when); Discord keeps a few minutes.
+        # enforce_nonce: (author id, nonce) -> (message, when). Discord: "If another message
+        # was created by the same author with the same nonce, that message will be returned
+        # and no new message will be created", checked over the past few minutes.
         self.nonces: dict[tuple[str, str], tuple[Message, float]] = {}
         self.nonce_window = 300.0
         self.violations: list[Violation] = []
@@ -775,7 +777,8 @@ class Emulator:
             raise DiscordError(403, 50007, "Cannot send messages to this user")
         body, files = await self._read_body(request)
         self._validate_message(body, f"POST /channels/{channel_id}/messages")
-        nonce_key = (channel_id, str(body["nonce"])) if body.get("nonce") is not None else None
+        author = self.bot_user.id  # the only author posting through this route
+        nonce_key = (author, str(body["nonce"])) if body.get("nonce") is not None else None
         if nonce_key is not None and body.get("enforce_nonce"):
             seen = self.nonces.get(nonce_key)
             if seen is not None and time.monotonic() - seen[1] < self.nonce_window:

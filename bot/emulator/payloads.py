@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from bot.emulator.model import (
     CATEGORY_CHANNEL,
@@ -133,7 +134,8 @@ def guild(g: Guild) -> dict[str, Any]:
 
 
 def attachment(f: StoredFile, base_url: str, channel_id: str) -> dict[str, Any]:
-    url = f"{base_url}/attachments/{channel_id}/{f.id}/{f.filename}"
+    # Quoted like a CDN path: a name with "/" or ".." stays one segment.
+    url = f"{base_url}/attachments/{channel_id}/{f.id}/{quote(f.filename, safe='')}"
     data: dict[str, Any] = {
         "id": f.id,
         "filename": f.filename,

@@ -2,9 +2,9 @@
 
 The turn writes outbox rows in the same transaction as its results; this service
 sends them through a ``Transport`` (the Discord side implements it) and records
-the outcome. Each message carries a nonce derived from the row's dedupe key, so a
-resend after a crash between "sent" and "marked" is refused by Discord as a
-duplicate instead of reaching the player twice. A member whose DMs are closed gets
+the outcome. Each message carries a nonce derived from the row's dedupe key and
+payload, scoped to the campaign, so a resend after a crash between "sent" and
+"marked" is refused by Discord as a duplicate instead of reaching the player twice. A member whose DMs are closed gets
 the report in the faction's private channel: the fallback is a new outbox row with
 a per-faction dedupe key, so several closed DMs still post it to the channel once.
 """
@@ -12,6 +12,7 @@ a per-faction dedupe key, so several closed DMs still post it to the channel onc
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from bot.render.rulings import ruling_buttons
 from bot.services.access import Actor, require_gm
 from db import records as dbr
 from db.database import Database
+from db.errors import NotFound
+from db.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -84,10 +87,23 @@ class DeliveryStatus:
     undelivered: tuple[dbr.Delivery, ...]
 
 
-def nonce_for(dedupe_key: str, part: int) -> int:
-    """Stable per (row, message part); fits Discord's 25-character nonce as a decimal."""
-    digest = hashlib.sha256(f"{dedupe_key}|{part}".encode()).digest()
+def nonce_for(dedupe_key: str, part: int, scope: str = "") -> int:
+    """Stable per (row, message part); fits Discord's 25-character nonce as a decimal.
+
+    Discord deduplicates nonces per author (the bot, in every server) for a few minutes,
+    so ``scope`` (see ``DeliveryService.nonce_scope``) makes the nonce name one campaign's
+    one payload: the same dedupe key in another server, or with other content after a
+    rollback replayed the turn, is a new message, while a resend of this row is not.
+    """
+    text = f"{dedupe_key}|{part}" if not scope else f"{scope}|{dedupe_key}|{part}"
+    digest = hashlib.sha256(text.encode()).digest()
     return int.from_bytes(digest[:8], "big") >> 1
+
+
+def payload_digest(payload: dict[str, Any]) -> str:
+    return hashlib.sha256(
+        json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()[:16]
 
 
 def channel_key(delivery: dbr.Delivery) -> str:
@@ -96,7 +112,9 @@ def channel_key(delivery: dbr.Delivery) -> str:
     return f"{base}:channel"
 
 
-def outgoing_messages(delivery: dbr.Delivery, files: Sequence[OutgoingFile] = ()) -> list[Outgoing]:
+def outgoing_messages(
+    delivery: dbr.Delivery, files: Sequence[OutgoingFile] = (), *, scope: str = ""
+) -> list[Outgoing]:
     """The payload rendered; attachments ride on the last message, and each message of a
     conflict report carries the ruling buttons of its conflict."""
     rendered = render_delivery(delivery.payload)
@@ -109,11 +127,26 @@ def outgoing_messages(delivery: dbr.Delivery, files: Sequence[OutgoingFile] = ()
                 content=message.get("content"),
                 embeds=tuple(message.get("embeds") or ()),
                 files=tuple(files) if last else (),
-                nonce=nonce_for(delivery.dedupe_key, index),
+                nonce=nonce_for(delivery.dedupe_key, index, scope),
                 buttons=buttons[index],
             )
         )
     return messages
+
+
+async def _still_listed(uow: UnitOfWork, row: dbr.Delivery) -> bool:
+    """The outbox still holds this very row, as listed. A rollback restores the outbox of
+    before the advance, and the replayed turn queues rows with the same ids and keys, maybe
+    other reports: a row listed before must then be neither sent nor marked by its id."""
+    try:
+        current = await uow.outbox.get(row.id)
+    except NotFound:
+        return False
+    return (current.dedupe_key, current.status, current.payload) == (
+        row.dedupe_key,
+        row.status,
+        row.payload,
+    )
 
 
 def _conflict_buttons(payload: dict[str, Any], count: int) -> list[tuple[ButtonSpec, ...]]:
@@ -125,9 +158,18 @@ def _conflict_buttons(payload: dict[str, Any], count: int) -> list[tuple[ButtonS
 
 
 class DeliveryService:
-    def __init__(self, db: Database, *, max_attempts: int = MAX_ATTEMPTS) -> None:
+    def __init__(
+        self, db: Database, *, max_attempts: int = MAX_ATTEMPTS, nonce_scope: str = ""
+    ) -> None:
+        """``nonce_scope``: what tells this campaign's messages from another's (the guild id)."""
         self.db = db
         self.max_attempts = max_attempts
+        self.nonce_scope = nonce_scope
+
+    def messages_for(self, row: dbr.Delivery, files: Sequence[OutgoingFile] = ()) -> list[Outgoing]:
+        """What this row sends, with nonces scoped to this campaign and this payload."""
+        scope = f"{self.nonce_scope}|{payload_digest(row.payload)}"
+        return outgoing_messages(row, files, scope=scope)
 
     async def drain(
         self, transport: Transport, *, attachments: Attachments | None = None
@@ -147,9 +189,12 @@ class DeliveryService:
         attachments: Attachments | None,
         result: DrainResult,
     ) -> None:
+        async with self.db.read() as uow:
+            if not await _still_listed(uow, row):
+                return  # replaced or gone since the drain listed it (a rollback, a second drain)
         try:
             files = await attachments(row) if attachments is not None else []
-            messages = outgoing_messages(row, files)
+            messages = self.messages_for(row, files)
             target = await self._target(row)
             if target is None:
                 await self._fail(row, self._no_target_reason(row), result)
@@ -170,6 +215,9 @@ class DeliveryService:
             await self._fail(row, f"internal error: {type(exc).__name__}: {exc}", result)
             return
         async with self.db.transaction() as uow:
+            if not await _still_listed(uow, row):
+                log.warning("delivery %d changed while it was sent; sending it again", row.id)
+                return
             await uow.outbox.mark_delivered(row.id)
         result.delivered.append(row.id)
 
@@ -195,6 +243,8 @@ class DeliveryService:
 
     async def _fail(self, row: dbr.Delivery, reason: str, result: DrainResult) -> None:
         async with self.db.transaction() as uow:
+            if not await _still_listed(uow, row):
+                return
             await uow.outbox.mark_failed(row.id, reason)
         log.warning("delivery %d (%s) failed: %s", row.id, row.kind, reason)
         result.failed.append(row.id)
@@ -202,6 +252,8 @@ class DeliveryService:
     async def _unreachable(self, row: dbr.Delivery, reason: str, result: DrainResult) -> None:
         """A member out of reach: the faction channel gets the copy, once per faction."""
         async with self.db.transaction() as uow:
+            if not await _still_listed(uow, row):
+                return
             channel = (
                 await uow.settings.faction_channel(row.faction_id)
                 if row.recipient_type == "user" and row.faction_id is not None

@@ -18,7 +18,7 @@ from bot.services.access import Actor, require_gm, require_member
 from bot.services.errors import InvalidRequest, NotAllowed, PhaseClosed, ServiceError
 from db import records as dbr
 from db.database import Database
-from db.errors import DomainError
+from db.errors import DatabaseError, DomainError, ReadOnlyError
 from db.uow import UnitOfWork
 
 MAX_DESCRIPTION = 500
@@ -58,6 +58,10 @@ class SubmittedOrder:
     weekly_modifier: int = 0
     replaced: dbr.Order | None = None
     notes: tuple[str, ...] = ()
+    # The district and target faction as validated, so the answer can name them without
+    # reading every district and faction again (bench: interaction latency).
+    district: dbr.District | None = None
+    target: dbr.Faction | None = None
 
     @property
     def dc_without_weekly(self) -> int | None:
@@ -124,7 +128,7 @@ class OrderService:
             faction_id = piece.faction_id
             assert faction_id is not None
             district = await _district(uow, district_id)
-            await _check_target(uow, action, faction_id, target_faction_id)
+            target = await _check_target(uow, action, faction_id, target_faction_id)
             attribute, skill, aptitude = _resolve_stats(
                 actor, piece, district, action, attribute, skill, aptitude
             )
@@ -159,6 +163,8 @@ class OrderService:
             weekly_modifier=weekly,
             replaced=previous,
             notes=_submit_notes(piece, district, stored, previous),
+            district=district,
+            target=target,
         )
 
     async def cancel(self, actor: Actor, piece_type: str, piece_id: str) -> dbr.Order:
@@ -327,10 +333,14 @@ class OrderService:
 
 @contextlib.contextmanager
 def db_refusals() -> Iterator[None]:
-    """A persistence refusal that validation missed still reaches the user as a request error."""
+    """A persistence refusal that validation missed still reaches the user as a request error.
+
+    Storage failures (disk full, read-only file, I/O) are not refusals: they go on as they
+    are, so the error handler logs them with an error id and says what happened.
+    """
     try:
         yield
-    except ServiceError:
+    except (ServiceError, DatabaseError, ReadOnlyError):
         raise
     except DomainError as exc:
         raise InvalidRequest(exc.message) from exc
@@ -485,16 +495,17 @@ async def _faction(uow: UnitOfWork, faction_id: str) -> dbr.Faction:
 
 async def _check_target(
     uow: UnitOfWork, action: str, faction_id: str, target_faction_id: str | None
-) -> None:
+) -> dbr.Faction | None:
     if target_faction_id is None:
         if action in TARGET_REQUIRED:
             raise InvalidRequest(f"A {action} order needs a target faction.")
-        return
+        return None
     if action in TARGET_FORBIDDEN:
         raise InvalidRequest(f"A {action} order takes no target faction.")
-    await _faction(uow, target_faction_id)
+    target = await _faction(uow, target_faction_id)
     if target_faction_id == faction_id:
         raise InvalidRequest("The target faction cannot be your own faction.")
+    return target
 
 
 async def _dc_now(

@@ -15,6 +15,7 @@ from discord import app_commands
 
 from bot.render.text import truncate
 from bot.ui.context import context
+from db.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,8 @@ def safe(source: Source) -> Source:
     async def wrapped(interaction: discord.Interaction, current: str) -> list[Choice]:
         try:
             return await source(interaction, current)
+        except DomainError:  # a refusal (not the GM, no campaign yet): simply no choices
+            return []
         except Exception:
             log.exception("autocomplete failed for user %s", interaction.user.id)
             return []

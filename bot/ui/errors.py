@@ -14,6 +14,7 @@ import time
 import discord
 from discord import app_commands
 
+from bot.render.text import CONTENT_LIMIT, truncate
 from bot.ui.replies import reply
 from db.errors import DatabaseError, DomainError, ReadOnlyError
 
@@ -86,15 +87,19 @@ async def handle_error(interaction: discord.Interaction, error: BaseException) -
     original = unwrap(error)
     message = user_message(original)
     if message is not None:
+        # Refusals may quote what was typed (an autocomplete option takes up to 6000
+        # characters): never longer than a message may be, or nothing would be answered.
+        message = truncate(message, CONTENT_LIMIT)
         log_invocation(interaction, f"refused ({type(original).__name__})")
     else:
         error_id = secrets.token_hex(4)
-        storage = isinstance(original, DatabaseError)
+        # A read-only file surfaces as ReadOnlyError (db.dialect.translate): storage too.
+        storage = isinstance(original, DatabaseError | ReadOnlyError)
         log.error(
             "error %s in %s%s",
             error_id,
             command_name(interaction),
-            f": {original.detail}" if storage else "",
+            f": {getattr(original, 'detail', original)}" if storage else "",
             exc_info=original,
         )
         log_invocation(interaction, f"failed (error {error_id})")

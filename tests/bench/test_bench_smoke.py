@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from bench import interaction, runner
+from bench.campaigns import CampaignCache
 from bench.context import SCALES, Context
 from bench.measure import Figure, Ratio, Target, percentile
+from db.records import Agent, Squadron
 
 
 def test_runner_runs_the_rules_benchmark_at_tiny_size(
@@ -40,10 +42,34 @@ def test_unknown_benchmark_is_refused(capsys: pytest.CaptureFixture[str]) -> Non
     assert "unknown benchmark(s) nope" in capsys.readouterr().err
 
 
-async def test_interaction_slot_reports_not_run_without_a_number() -> None:
-    (figure,) = await interaction.run(Context(SCALES["tiny"]))
-    assert figure.samples == [] and figure.median is None
-    assert figure.result.startswith("not run: ")
+async def test_interaction_benchmark_runs_the_bot_at_tiny_size(tmp_path: Path) -> None:
+    """The real bot against the emulator: every order recorded, figures from every sample."""
+    ctx = Context(SCALES["tiny"], campaigns=CampaignCache(tmp_path))
+    figures = {f.name: f for f in await interaction.run(ctx)}
+    assert set(figures) == {
+        "interaction.orders.p50",
+        "interaction.orders.p99",
+        "interaction.floor.p50",
+        "interaction.floor.p99",
+    }
+    p99 = figures["interaction.orders.p99"]
+    assert len(p99.samples) == ctx.scale.interaction_rounds
+    assert p99.extra["samples_per_round"] == 4 * ctx.scale.interaction_players
+    assert p99.target == Target(250.0) and p99.result in ("pass", "fail")
+    assert p99.ratio is not None and p99.ratio.against == "floor p99"
+    assert figures["interaction.orders.p50"].median <= p99.median
+    assert 0 < figures["interaction.floor.p50"].median <= figures["interaction.floor.p99"].median
+
+
+def test_players_get_four_distinct_pieces_of_their_own_faction() -> None:
+    pieces = [Agent(f"a{i}", f"A{i}", f"f{i % 2}") for i in range(10)]
+    pieces += [Squadron("s0", "S0", "f0"), Agent("x", "Loose", None)]
+    cast = interaction.assign_pieces(pieces, 2)
+    assert [faction for faction, _ in cast] == ["f0", "f1"]
+    assert cast[0][1] == (("agent", "a0"), ("agent", "a2"), ("agent", "a4"), ("agent", "a6"))
+    assert cast[1][1] == (("agent", "a1"), ("agent", "a3"), ("agent", "a5"), ("agent", "a7"))
+    with pytest.raises(RuntimeError, match="faction f0 has too few pieces"):
+        interaction.assign_pieces(pieces, 3)  # f0's second player would get a8 and s0 only
 
 
 def test_results_follow_targets_ratios_and_lower_bounds() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from bot.emulator import CommandInputError
@@ -57,3 +59,44 @@ async def test_renamed_option_breaks_like_discord(table: Table) -> None:
             task="monitor",
             district="grand_bazaar",
         )
+
+
+async def test_confirmation_names_district_and_target_from_the_submission(
+    table: Table, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer names what the service validated: no read of every district and faction
+    again for each order (bench: interaction latency)."""
+
+    async def no_directory_reads() -> list:
+        raise AssertionError("an order confirmation must not list every district or faction")
+
+    monkeypatch.setattr(table.campaign.queries, "districts", no_directory_reads)
+    monkeypatch.setattr(table.campaign.queries, "factions", no_directory_reads)
+    result = await table.emu.invoke(
+        table.player("lantern_guild"),
+        "orders agent",
+        piece="odo-brask",
+        task="take_influence",
+        district="grand_bazaar",
+        target="brine_syndicate",
+    )
+    assert result.ephemeral and "Order recorded" in result.content, result.content
+    assert "take influence in The Grand Bazaar against The Brine Syndicate" in result.content
+    async with table.campaign.db.read() as uow:
+        order = await uow.orders.find_for_piece(1, "agent", "odo-brask")
+    assert order is not None and order.target_faction_id == "brine_syndicate"
+
+
+async def test_gm_autocomplete_for_a_player_is_empty_and_quiet(
+    table: Table, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    player = table.player("lantern_guild")
+    for command, option in (
+        ("gm-piece agent-edit", "agent"),
+        ("gm-district rumor-delete", "rumor"),
+        ("gm-faction modifier-remove", "modifier"),
+        ("gm-news edit", "article"),
+    ):
+        assert await table.emu.autocomplete(player, command, option, "") == []
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []

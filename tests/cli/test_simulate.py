@@ -6,9 +6,8 @@ import json
 import sqlite3
 from pathlib import Path
 
-import pytest
-
 from tests.cli.conftest import MINIMAL, Runner
+
 
 def test_simulate_two_turns_on_the_minimal_campaign(cli: Runner, tmp_path: Path) -> None:
     kept, out = tmp_path / "sim.sqlite3", tmp_path / "turns.json"

@@ -452,3 +452,19 @@ async def test_gm_declares_support_for_a_faction(
     assert [(r.declaring_faction_id, r.target_faction_id) for r in rows] == [("blue", "red")]
     with pytest.raises(NotAllowed, match="not a member"):
         await svc.set_support(campaign.gm, "red", True)
+
+
+async def test_submission_returns_the_district_and_target_it_validated(
+    campaign: SeededCampaign, svc: OrderService
+) -> None:
+    take = await svc.submit(
+        campaign.red, "agent", "a-red-2", "take_influence", "docks", target_faction_id="green"
+    )
+    assert take.district is not None and (take.district.id, take.district.name) == (
+        "docks",
+        "Docks",
+    )
+    assert take.target is not None and take.target.id == "green"
+    monitor = await svc.submit(campaign.red, "squadron", "s-red-1", "monitor", "slums")
+    assert monitor.district is not None and monitor.district.id == "slums"
+    assert monitor.target is None
