@@ -16,6 +16,7 @@ from bot.rules import model as rm
 from bot.rules.dc import gain_dc, take_dc
 from bot.services.access import Actor, require_gm, require_member
 from bot.services.errors import InvalidRequest, NotAllowed, PhaseClosed, ServiceError
+from bot.services.lookups import require_district, require_faction, require_game, require_piece
 from db import records as dbr
 from db.database import Database
 from db.errors import DatabaseError, DomainError, ReadOnlyError
@@ -24,7 +25,7 @@ from db.uow import UnitOfWork
 MAX_DESCRIPTION = 500
 DC_MIN, DC_MAX = 5, 30
 MANUAL_MIN, MANUAL_MAX = -10, 10
-PIECE_TYPES = ("agent", "squadron")
+
 ACTIONS = tuple(a.value for a in rm.ActionType)
 GM_DC_ACTIONS = frozenset(a.value for a in rm.GM_DC_ACTIONS)
 INFLUENCE_ACTIONS = frozenset(a.value for a in rm.INFLUENCE_ACTIONS)
@@ -127,7 +128,7 @@ class OrderService:
             piece = await _orderable_piece(uow, actor, piece_type, piece_id)
             faction_id = piece.faction_id
             assert faction_id is not None
-            district = await _district(uow, district_id)
+            district = await require_district(uow, district_id)
             target = await _check_target(uow, action, faction_id, target_faction_id)
             attribute, skill, aptitude = _resolve_stats(
                 actor, piece, district, action, attribute, skill, aptitude
@@ -187,15 +188,15 @@ class OrderService:
                 faction_id = require_member(actor)
             elif not actor.may_act_for(faction_id):
                 raise NotAllowed("You can only see your own faction's orders.")
-            await _faction(uow, faction_id)
-            turn = (await _game(uow)).turn
+            await require_faction(uow, faction_id)
+            turn = (await require_game(uow)).turn
             return await _faction_orders(uow, turn, faction_id)
 
     async def list_all(self, actor: Actor) -> list[FactionOrders]:
         """GM: every faction's pieces and orders this turn, factions by id."""
         require_gm(actor)
         async with self.db.read() as uow:
-            turn = (await _game(uow)).turn
+            turn = (await require_game(uow)).turn
             return [await _faction_orders(uow, turn, f.id) for f in await uow.factions.list_all()]
 
     async def set_support(
@@ -213,8 +214,8 @@ class OrderService:
                 if faction_id is not None and faction_id != actor.faction_id:
                     raise NotAllowed("You can only declare support for your own faction.")
                 faction_id = require_member(actor)
-            declaring = await _faction(uow, faction_id)
-            target = await _faction(uow, target_faction_id)
+            declaring = await require_faction(uow, faction_id)
+            target = await require_faction(uow, target_faction_id)
             if target.id == declaring.id:
                 raise InvalidRequest("A faction cannot declare support for itself.")
             rel = await uow.factions.effective_relationship(declaring.id, target.id)
@@ -232,7 +233,7 @@ class OrderService:
     ) -> list[dbr.SupportDeclaration]:
         """Active declarations of this turn: a member sees their own, the GM all (or one)."""
         async with self.db.read() as uow:
-            turn = (await _game(uow)).turn
+            turn = (await require_game(uow)).turn
             rows = await uow.factions.list_support(turn)
         if not actor.is_gm:
             faction_id = require_member(actor)
@@ -303,12 +304,12 @@ class OrderService:
         """Freeform / initiate-conflict orders the GM must still give a DC (§2.3)."""
         require_gm(actor)
         async with self.db.read() as uow:
-            return await uow.orders.missing_dc((await _game(uow)).turn)
+            return await uow.orders.missing_dc((await require_game(uow)).turn)
 
     async def status(self, actor: Actor) -> OrdersStatus:
         require_gm(actor)
         async with self.db.read() as uow:
-            game = await _game(uow)
+            game = await require_game(uow)
             orders = await uow.orders.list_for_turn(game.turn)
             ordered = {(o.piece_type, o.piece_id) for o in orders}
             ordering_factions = {o.faction_id for o in orders}
@@ -437,15 +438,8 @@ def _resolve_stats(
 # -- loading helpers ---------------------------------------------------------------------------
 
 
-async def _game(uow: UnitOfWork) -> dbr.GameState:
-    game = await uow.game.find()
-    if game is None:
-        raise PhaseClosed("No campaign has been started yet: the GM has to create one first.")
-    return game
-
-
 async def _open_turn(uow: UnitOfWork) -> int:
-    game = await _game(uow)
+    game = await require_game(uow)
     if game.phase != rm.Phase.ASSIGNMENT:
         raise PhaseClosed(
             f"Orders are closed: the turn is being resolved (phase {game.phase}). "
@@ -454,22 +448,8 @@ async def _open_turn(uow: UnitOfWork) -> int:
     return game.turn
 
 
-async def _piece(uow: UnitOfWork, piece_type: str, piece_id: str) -> Piece:
-    kind = str(piece_type)
-    if kind not in PIECE_TYPES:
-        raise InvalidRequest(f"Unknown piece type '{kind}': use agent or squadron.")
-    found = await (
-        uow.pieces.get_agents_many([piece_id])
-        if kind == "agent"
-        else uow.pieces.get_squadrons_many([piece_id])
-    )
-    if piece_id not in found:
-        raise InvalidRequest(f"Unknown {kind} '{piece_id}'.")
-    return found[piece_id]
-
-
 async def _orderable_piece(uow: UnitOfWork, actor: Actor, piece_type: str, piece_id: str) -> Piece:
-    piece = await _piece(uow, piece_type, piece_id)
+    piece = await require_piece(uow, piece_type, piece_id)
     if piece.faction_id is None:
         raise InvalidRequest(f"{piece.name} belongs to no faction and cannot take orders.")
     if not actor.may_act_for(piece.faction_id):
@@ -477,20 +457,6 @@ async def _orderable_piece(uow: UnitOfWork, actor: Actor, piece_type: str, piece
             require_member(actor)
         raise NotAllowed(f"{piece.name} belongs to another faction.")
     return piece
-
-
-async def _district(uow: UnitOfWork, district_id: str) -> dbr.District:
-    district = await uow.districts.find(district_id)
-    if district is None:
-        raise InvalidRequest(f"Unknown district '{district_id}'.")
-    return district
-
-
-async def _faction(uow: UnitOfWork, faction_id: str) -> dbr.Faction:
-    faction = await uow.factions.find(faction_id)
-    if faction is None:
-        raise InvalidRequest(f"Unknown faction '{faction_id}'.")
-    return faction
 
 
 async def _check_target(
@@ -502,7 +468,7 @@ async def _check_target(
         return None
     if action in TARGET_FORBIDDEN:
         raise InvalidRequest(f"A {action} order takes no target faction.")
-    target = await _faction(uow, target_faction_id)
+    target = await require_faction(uow, target_faction_id)
     if target_faction_id == faction_id:
         raise InvalidRequest("The target faction cannot be your own faction.")
     return target
@@ -564,7 +530,7 @@ async def _existing_order(uow: UnitOfWork, turn: int, piece: Piece) -> dbr.Order
 async def _gm_order(uow: UnitOfWork, actor: Actor, piece_type: str, piece_id: str) -> dbr.Order:
     require_gm(actor)
     turn = await _open_turn(uow)
-    piece = await _piece(uow, piece_type, piece_id)
+    piece = await require_piece(uow, piece_type, piece_id)
     return await _existing_order(uow, turn, piece)
 
 

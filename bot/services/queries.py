@@ -14,6 +14,7 @@ from typing import Any
 from bot.rules.monitoring import player_view
 from bot.services.access import Actor, require_member
 from bot.services.errors import InvalidRequest, NotAllowed, PhaseClosed
+from bot.services.lookups import require_faction, require_game
 from db import records as dbr
 from db.database import Database
 from db.uow import UnitOfWork
@@ -156,8 +157,8 @@ class QueryService:
     async def overview(self, actor: Actor, faction_id: str | None = None) -> FactionOverview:
         faction_id = _viewed_faction(actor, faction_id)
         async with self.db.read() as uow:
-            game = await _game(uow)
-            faction = await _faction(uow, faction_id)
+            game = await require_game(uow)
+            faction = await require_faction(uow, faction_id)
             districts = {d.id: d for d in await uow.districts.list_all()}
             pieces = await self._piece_lines(uow, game.turn, faction_id, districts)
             perceived = await self._perceived(uow, game.turn, faction_id, districts)
@@ -275,7 +276,7 @@ class QueryService:
         default): its monitoring reports and its pieces' results, exactly as delivered."""
         faction_id = _viewed_faction(actor, faction_id)
         async with self.db.read() as uow:
-            game = await _game(uow)
+            game = await require_game(uow)
             if turn is not None and turn >= game.turn:
                 raise PhaseClosed(
                     f"Turn {turn} has not been resolved yet: reports of turn {game.turn - 1} "
@@ -294,7 +295,7 @@ class QueryService:
 
     async def turn_status(self, actor: Actor) -> PlayerTurnStatus:
         async with self.db.read() as uow:
-            game = await _game(uow)
+            game = await require_game(uow)
             settings = await uow.settings.get()
             pieces = ordered = 0
             if actor.faction_id is not None:
@@ -313,17 +314,3 @@ def _viewed_faction(actor: Actor, faction_id: str | None) -> str:
     if not actor.may_act_for(faction_id):
         raise NotAllowed("You can only look at your own faction.")
     return faction_id
-
-
-async def _game(uow: UnitOfWork) -> dbr.GameState:
-    game = await uow.game.find()
-    if game is None:
-        raise PhaseClosed("No campaign has been started here yet: the GM has to create one.")
-    return game
-
-
-async def _faction(uow: UnitOfWork, faction_id: str) -> dbr.Faction:
-    faction = await uow.factions.find(faction_id)
-    if faction is None:
-        raise InvalidRequest(f"Unknown faction '{faction_id}'.")
-    return faction

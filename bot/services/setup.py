@@ -23,6 +23,7 @@ from bot.services.campaign_io import (
     import_campaign,
 )
 from bot.services.errors import Busy, InvalidRequest
+from bot.services.lookups import require_agent, require_district, require_faction, require_squadron
 from bot.services.orders import TARGET_REQUIRED, db_refusals
 from bot.services.setup_checks import (
     MAX_NAME,
@@ -347,7 +348,7 @@ class SetupService:
         if "description" in changes:
             check_optional_text("description", description)
         async with self.db.transaction() as uow:
-            faction = await _faction(uow, faction_id)
+            faction = await require_faction(uow, faction_id)
             if "name" in changes:
                 _refuse_taken_name(await uow.factions.list_all(), changes["name"], faction_id)
             with db_refusals():
@@ -357,7 +358,7 @@ class SetupService:
         """Removes its influence, orders, members...; its pieces remain, unowned."""
         require_gm(actor)
         async with self.db.transaction() as uow:
-            await _faction(uow, faction_id)
+            await require_faction(uow, faction_id)
             with db_refusals():
                 await _delete_orders_targeting(uow, faction_id)
                 await uow.factions.delete(faction_id)
@@ -369,7 +370,7 @@ class SetupService:
         require_gm(actor)
         check_discord_id("user id", user_id)
         async with self.db.transaction() as uow:
-            faction = await _faction(uow, faction_id)
+            faction = await require_faction(uow, faction_id)
             current = await uow.settings.faction_of(user_id)
             if current is not None and current != faction.id:
                 raise InvalidRequest(
@@ -391,7 +392,7 @@ class SetupService:
         async with self.db.read() as uow:
             if faction_id is None:
                 return await uow.settings.list_members()
-            await _faction(uow, faction_id)
+            await require_faction(uow, faction_id)
             return await uow.settings.members_of(faction_id)
 
     async def set_faction_channel(
@@ -401,7 +402,7 @@ class SetupService:
         require_gm(actor)
         channel = check_discord_id("channel id", channel_id)
         async with self.db.transaction() as uow:
-            await _faction(uow, faction_id)
+            await require_faction(uow, faction_id)
             if channel is not None:
                 use = (await _channel_uses(uow, faction_id=faction_id)).get(channel)
                 if use is not None:
@@ -464,7 +465,7 @@ class SetupService:
             )
         checked = _check_district_fields(changes)
         async with self.db.transaction() as uow:
-            district = await _district(uow, district_id)
+            district = await require_district(uow, district_id)
             with db_refusals():
                 return await uow.districts.update(dataclasses.replace(district, **checked))
 
@@ -472,7 +473,7 @@ class SetupService:
         """Removes its influence, adjacency, rumors, orders...; pieces there become unplaced."""
         require_gm(actor)
         async with self.db.transaction() as uow:
-            await _district(uow, district_id)
+            await require_district(uow, district_id)
             with db_refusals():
                 await uow.districts.delete(district_id)
 
@@ -482,16 +483,16 @@ class SetupService:
         if district_id == other_id:
             raise InvalidRequest("A district cannot be adjacent to itself.")
         async with self.db.transaction() as uow:
-            await _district(uow, district_id)
-            await _district(uow, other_id)
+            await require_district(uow, district_id)
+            await require_district(uow, other_id)
             with db_refusals():
                 await uow.districts.add_adjacency(district_id, other_id)
 
     async def remove_adjacency(self, actor: Actor, district_id: str, other_id: str) -> None:
         require_gm(actor)
         async with self.db.transaction() as uow:
-            await _district(uow, district_id)
-            await _district(uow, other_id)
+            await require_district(uow, district_id)
+            await require_district(uow, other_id)
             if other_id not in await uow.districts.adjacent_to(district_id):
                 raise InvalidRequest(f"'{district_id}' and '{other_id}' are not adjacent.")
             with db_refusals():
@@ -503,8 +504,8 @@ class SetupService:
         require_gm(actor)
         check_int("likeability", value, -5, 5)
         async with self.db.transaction() as uow:
-            await _district(uow, district_id)
-            await _faction(uow, faction_id)
+            await require_district(uow, district_id)
+            await require_faction(uow, faction_id)
             with db_refusals():
                 await uow.districts.set_likeability(district_id, faction_id, value)
 
@@ -521,8 +522,8 @@ class SetupService:
         require_gm(actor)
         check_int("influence", value, 0, rm.DISTRICT_SLOTS)
         async with self.db.transaction() as uow:
-            district = await _district(uow, district_id)
-            await _faction(uow, faction_id)
+            district = await require_district(uow, district_id)
+            await require_faction(uow, faction_id)
             others = sum(
                 row.value
                 for row in await uow.districts.list_influence(district_id=district_id)
@@ -543,8 +544,8 @@ class SetupService:
     ) -> dbr.Influence:
         require_gm(actor)
         async with self.db.transaction() as uow:
-            await _district(uow, district_id)
-            await _faction(uow, faction_id)
+            await require_district(uow, district_id)
+            await require_faction(uow, faction_id)
             with db_refusals():
                 await uow.districts.set_stronghold(district_id, faction_id, bool(has_stronghold))
                 return await uow.districts.get_influence(district_id, faction_id)
@@ -553,7 +554,7 @@ class SetupService:
         require_gm(actor)
         check_int("weekly DC modifier", value, -2, 2)
         async with self.db.transaction() as uow:
-            await _district(uow, district_id)
+            await require_district(uow, district_id)
             with db_refusals():
                 await uow.districts.set_weekly(district_id, value)
 
@@ -575,7 +576,7 @@ class SetupService:
         if expires_on is not None:
             check_int("expiry turn", expires_on, 1, None)
         async with self.db.transaction() as uow:
-            await _district(uow, district_id)
+            await require_district(uow, district_id)
             taken = [m.id for m in await uow.districts.list_modifiers()]
             modifier = dbr.DistrictModifier(
                 id=unique_slug(f"{district_id}-{kind}", taken, "modifier"),
@@ -616,7 +617,7 @@ class SetupService:
         hint = check_optional_text("newspaper hint", newspaper_hint)
         weight = check_number("newspaper weight", newspaper_weight, 0)
         async with self.db.transaction() as uow:
-            await _district(uow, district_id)
+            await require_district(uow, district_id)
             taken = [r.id for r in await uow.districts.list_rumors()]
             rumor = dbr.Rumor(
                 id=unique_slug(label or f"{district_id}-rumor", taken, "rumor"),
@@ -635,7 +636,7 @@ class SetupService:
         require_gm(actor)
         async with self.db.read() as uow:
             if district_id is not None:
-                await _district(uow, district_id)
+                await require_district(uow, district_id)
             return await uow.districts.list_rumors(district_id)
 
     async def delete_rumor(self, actor: Actor, rumor_id: str) -> None:
@@ -657,8 +658,8 @@ class SetupService:
         if faction_id == other_id:
             raise InvalidRequest("A faction has no relationship with itself.")
         async with self.db.transaction() as uow:
-            await _faction(uow, faction_id)
-            await _faction(uow, other_id)
+            await require_faction(uow, faction_id)
+            await require_faction(uow, other_id)
             with db_refusals():
                 if both:
                     await uow.factions.set_relationship_pair(faction_id, other_id, value)
@@ -673,7 +674,7 @@ class SetupService:
         kind = check_name("resource type", resource_type, 50)
         check_int("resource value", value, -(2**62), 2**62)
         async with self.db.transaction() as uow:
-            await _faction(uow, faction_id)
+            await require_faction(uow, faction_id)
             with db_refusals():
                 await uow.factions.set_resource(faction_id, kind, value)
         return dbr.Resource(faction_id, kind, value)
@@ -681,7 +682,7 @@ class SetupService:
     async def delete_resource(self, actor: Actor, faction_id: str, resource_type: str) -> None:
         require_gm(actor)
         async with self.db.transaction() as uow:
-            await _faction(uow, faction_id)
+            await require_faction(uow, faction_id)
             kinds = {r.resource_type for r in await uow.factions.list_resources(faction_id)}
             if resource_type not in kinds:
                 raise InvalidRequest(f"'{faction_id}' has no resource '{resource_type}'.")
@@ -697,7 +698,7 @@ class SetupService:
         kind = check_choice("modifier type", modifier_type, FACTION_MODIFIER_TYPES)
         check_int("modifier value", value, -1000, 1000)
         async with self.db.transaction() as uow:
-            await _faction(uow, faction_id)
+            await require_faction(uow, faction_id)
             taken = [m.id for m in await uow.factions.list_modifiers()]
             modifier = dbr.FactionModifier(
                 id=unique_slug(f"{faction_id}-{label}", taken, "modifier"),
@@ -721,7 +722,7 @@ class SetupService:
         """Counts of what ``delete_faction`` would remove, so the GM confirms knowingly."""
         require_gm(actor)
         async with self.db.read() as uow:
-            faction = await _faction(uow, faction_id)
+            faction = await require_faction(uow, faction_id)
             game = await uow.game.find()
             orders = await uow.orders.list_for_turn(game.turn) if game else []
             influence = await uow.districts.list_influence(faction_id=faction_id)
@@ -756,8 +757,8 @@ class SetupService:
         if faction_id == other_id:
             raise InvalidRequest("A faction has no relationship with itself.")
         async with self.db.read() as uow:
-            await _faction(uow, faction_id)
-            await _faction(uow, other_id)
+            await require_faction(uow, faction_id)
+            await require_faction(uow, other_id)
             return RelationshipState(
                 faction_id,
                 other_id,
@@ -769,7 +770,7 @@ class SetupService:
         require_gm(actor)
         async with self.db.read() as uow:
             if faction_id is not None:
-                await _faction(uow, faction_id)
+                await require_faction(uow, faction_id)
             return await uow.factions.list_resources(faction_id)
 
     async def faction_modifiers(
@@ -778,7 +779,7 @@ class SetupService:
         require_gm(actor)
         async with self.db.read() as uow:
             if faction_id is not None:
-                await _faction(uow, faction_id)
+                await require_faction(uow, faction_id)
             return await uow.factions.list_modifiers(faction_id)
 
     # -- pieces ----------------------------------------------------------------------------
@@ -799,9 +800,9 @@ class SetupService:
         checked = _check_piece_stats(stats, AGENT_STATS, 0, 5, "agent")
         async with self.db.transaction() as uow:
             if faction_id is not None:
-                await _faction(uow, faction_id)
+                await require_faction(uow, faction_id)
             if district_id is not None:
-                await _district(uow, district_id)
+                await require_district(uow, district_id)
             taken = [a.id for a in await uow.pieces.list_agents()]
             agent = dbr.Agent(
                 id=unique_slug(label, taken, "agent"),
@@ -833,9 +834,9 @@ class SetupService:
         checked = _check_piece_stats(aptitudes, rm.APTITUDES, -3, 5, "squadron")
         async with self.db.transaction() as uow:
             if faction_id is not None:
-                await _faction(uow, faction_id)
+                await require_faction(uow, faction_id)
             if district_id is not None:
-                await _district(uow, district_id)
+                await require_district(uow, district_id)
             taken = [s.id for s in await uow.pieces.list_squadrons()]
             squadron = dbr.Squadron(
                 id=unique_slug(label, taken, "squadron"),
@@ -866,10 +867,10 @@ class SetupService:
         if name is not UNSET:
             changes["name"] = check_name("agent name", name)
         async with self.db.transaction() as uow:
-            agent = await _agent(uow, agent_id)
+            agent = await require_agent(uow, agent_id)
             if faction_id is not UNSET:
                 if faction_id is not None:
-                    await _faction(uow, faction_id)
+                    await require_faction(uow, faction_id)
                 changes["faction_id"] = faction_id
             await _check_move(uow, district_id, changes)
             with db_refusals():
@@ -902,10 +903,10 @@ class SetupService:
         if mobility is not UNSET:
             changes["mobility"] = check_int("mobility", mobility, 0, 5)
         async with self.db.transaction() as uow:
-            squadron = await _squadron(uow, squadron_id)
+            squadron = await require_squadron(uow, squadron_id)
             if faction_id is not UNSET:
                 if faction_id is not None:
-                    await _faction(uow, faction_id)
+                    await require_faction(uow, faction_id)
                 changes["faction_id"] = faction_id
             await _check_move(uow, district_id, changes)
             with db_refusals():
@@ -918,7 +919,7 @@ class SetupService:
     async def delete_agent(self, actor: Actor, agent_id: str) -> None:
         require_gm(actor)
         async with self.db.transaction() as uow:
-            await _agent(uow, agent_id)
+            await require_agent(uow, agent_id)
             with db_refusals():
                 await _delete_orders_of(uow, "agent", agent_id)
                 await uow.pieces.delete_agent(agent_id)
@@ -926,7 +927,7 @@ class SetupService:
     async def delete_squadron(self, actor: Actor, squadron_id: str) -> None:
         require_gm(actor)
         async with self.db.transaction() as uow:
-            await _squadron(uow, squadron_id)
+            await require_squadron(uow, squadron_id)
             with db_refusals():
                 await _delete_orders_of(uow, "squadron", squadron_id)
                 await uow.pieces.delete_squadron(squadron_id)
@@ -937,7 +938,7 @@ class SetupService:
         """The true state of one district (influence, likeability, rumors...): GM only."""
         require_gm(actor)
         async with self.db.read() as uow:
-            district = await _district(uow, district_id)
+            district = await require_district(uow, district_id)
             game = await uow.game.find()
             adjacent = await uow.districts.get_many(await uow.districts.adjacent_to(district_id))
             influence = [
@@ -973,7 +974,7 @@ class SetupService:
         require_gm(actor)
         async with self.db.read() as uow:
             if district_id is not None:
-                await _district(uow, district_id)
+                await require_district(uow, district_id)
             return await _rumor_lines(uow, district_id)
 
     async def district_modifiers(
@@ -995,7 +996,7 @@ class SetupService:
         require_gm(actor)
         async with self.db.read() as uow:
             if faction_id is not None:
-                await _faction(uow, faction_id)
+                await require_faction(uow, faction_id)
             pieces = await uow.pieces.list_all(faction_id)
         return [("agent" if isinstance(p, dbr.Agent) else "squadron", p) for p in pieces]
 
@@ -1005,7 +1006,9 @@ class SetupService:
         check_choice("piece type", piece_type, dbr.PIECE_TYPES)
         async with self.db.read() as uow:
             piece: Piece = await (
-                _agent(uow, piece_id) if piece_type == "agent" else _squadron(uow, piece_id)
+                require_agent(uow, piece_id)
+                if piece_type == "agent"
+                else require_squadron(uow, piece_id)
             )
             game = await uow.game.find()
             order = (
@@ -1074,7 +1077,7 @@ async def _check_move(uow: UnitOfWork, district_id: str | None, changes: dict[st
     if district_id is UNSET:
         return
     if district_id is not None:
-        await _district(uow, district_id)
+        await require_district(uow, district_id)
     changes["district_id"] = district_id
 
 
@@ -1132,31 +1135,3 @@ async def _channel_uses(
         if existing.faction_id != faction_id:
             uses[existing.channel_id] = f"the private channel of '{existing.faction_id}'"
     return uses
-
-
-async def _faction(uow: UnitOfWork, faction_id: str) -> dbr.Faction:
-    faction = await uow.factions.find(faction_id)
-    if faction is None:
-        raise InvalidRequest(f"Unknown faction '{faction_id}'.")
-    return faction
-
-
-async def _district(uow: UnitOfWork, district_id: str) -> dbr.District:
-    district = await uow.districts.find(district_id)
-    if district is None:
-        raise InvalidRequest(f"Unknown district '{district_id}'.")
-    return district
-
-
-async def _agent(uow: UnitOfWork, agent_id: str) -> dbr.Agent:
-    found = await uow.pieces.get_agents_many([agent_id])
-    if agent_id not in found:
-        raise InvalidRequest(f"Unknown agent '{agent_id}'.")
-    return found[agent_id]
-
-
-async def _squadron(uow: UnitOfWork, squadron_id: str) -> dbr.Squadron:
-    found = await uow.pieces.get_squadrons_many([squadron_id])
-    if squadron_id not in found:
-        raise InvalidRequest(f"Unknown squadron '{squadron_id}'.")
-    return found[squadron_id]
