@@ -32,7 +32,7 @@ from bot.ui import autocomplete as ac
 from bot.ui.context import Ctx, context, gm_ephemeral, gm_only
 from bot.ui.errors import handle_error, log_invocation, mark_started
 from bot.ui.replies import NO_MENTIONS, embeds_of, reply
-from bot.ui.views import OwnedView, Paginator
+from bot.ui.views import ConfirmView, Paginator
 
 CONFIRM_TIMEOUT = 300.0
 MODAL_TIMEOUT = 900.0
@@ -144,42 +144,6 @@ class RumorModal(discord.ui.Modal):
             log_invocation(interaction, "ok")
         except Exception as exc:  # one handler for every failure
             await handle_error(interaction, exc)
-
-
-class DeleteDistrictView(OwnedView):
-    """Delete / Keep, for whoever ran the command; the service checks the GM again."""
-
-    def __init__(self, owner_id: int, district_id: str, district_name: str) -> None:
-        super().__init__(owner_id, timeout=CONFIRM_TIMEOUT)
-        self.district_id = district_id
-        self.district_name = district_name
-
-    @discord.ui.button(label="Delete the district", style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        mark_started(interaction)
-        ctx = await context(interaction)
-        await ctx.campaign.setup.delete_district(ctx.actor, self.district_id)
-        self.stop()
-        await interaction.response.edit_message(
-            content=f"District **{escape_name(self.district_name)}** (`{self.district_id}`) "
-            "deleted; the pieces that stood there are unplaced.",
-            embeds=[],
-            view=None,
-            allowed_mentions=NO_MENTIONS,
-        )
-        log_invocation(interaction, "ok")
-
-    @discord.ui.button(label="Keep it", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        mark_started(interaction)
-        self.stop()
-        await interaction.response.edit_message(
-            content=f"Nothing deleted: **{escape_name(self.district_name)}** stays.",
-            embeds=[],
-            view=None,
-            allowed_mentions=NO_MENTIONS,
-        )
-        log_invocation(interaction, "ok")
 
 
 @app_commands.guild_only()
@@ -296,7 +260,22 @@ class GMDistricts(
         message = render_sections(
             [Section(f"Delete {found.district.name}?", district_cascade_lines(found))]
         )[0]
-        view = DeleteDistrictView(interaction.user.id, found.district.id, found.district.name)
+        district_id, name = found.district.id, found.district.name
+
+        async def delete(clicked: discord.Interaction) -> str:
+            now = await context(clicked)
+            await now.campaign.setup.delete_district(now.actor, district_id)
+            return (
+                f"District **{escape_name(name)}** (`{district_id}`) deleted; the pieces that "
+                "stood there are unplaced."
+            )
+
+        view = ConfirmView(
+            interaction.user.id,
+            confirm_label="Delete the district",
+            action=delete,
+            kept=f"Nothing deleted: **{escape_name(name)}** stays.",
+        )
         await interaction.response.send_message(
             content=f"Deleting {district_label(found.district)} removes the following.",
             embeds=embeds_of(message),

@@ -26,9 +26,8 @@ from bot.services.errors import InvalidRequest
 from bot.services.setup import FACTION_MODIFIER_TYPES, UNSET
 from bot.ui import autocomplete as ac
 from bot.ui.context import Ctx, context, gm_ephemeral, gm_only
-from bot.ui.errors import log_invocation, mark_started
 from bot.ui.replies import NO_MENTIONS, embeds_of, reply, send_messages
-from bot.ui.views import OwnedView
+from bot.ui.views import ConfirmView
 
 CONFIRM_TIMEOUT = 300.0
 RELATIONSHIPS = [
@@ -43,42 +42,6 @@ MODIFIER_TYPES = [app_commands.Choice(name=t, value=t) for t in FACTION_MODIFIER
 
 async def faction_names(ctx: Ctx) -> dict[str, str]:
     return {f.id: f.name for f in await ctx.campaign.queries.factions()}
-
-
-class DeleteFactionView(OwnedView):
-    """Delete / Keep, for whoever ran the command; the service checks the GM again."""
-
-    def __init__(self, owner_id: int, faction_id: str, faction_name: str) -> None:
-        super().__init__(owner_id, timeout=CONFIRM_TIMEOUT)
-        self.faction_id = faction_id
-        self.faction_name = faction_name
-
-    @discord.ui.button(label="Delete the faction", style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        mark_started(interaction)
-        ctx = await context(interaction)
-        await ctx.campaign.setup.delete_faction(ctx.actor, self.faction_id)
-        self.stop()
-        await interaction.response.edit_message(
-            content=f"Faction **{escape_name(self.faction_name)}** (`{self.faction_id}`) deleted; "
-            "its pieces are now unaffiliated.",
-            embeds=[],
-            view=None,
-            allowed_mentions=NO_MENTIONS,
-        )
-        log_invocation(interaction, "ok")
-
-    @discord.ui.button(label="Keep it", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        mark_started(interaction)
-        self.stop()
-        await interaction.response.edit_message(
-            content=f"Nothing deleted: **{escape_name(self.faction_name)}** stays.",
-            embeds=[],
-            view=None,
-            allowed_mentions=NO_MENTIONS,
-        )
-        log_invocation(interaction, "ok")
 
 
 @app_commands.guild_only()
@@ -173,7 +136,22 @@ class GMFactions(
                 )
             ]
         )[0]
-        view = DeleteFactionView(interaction.user.id, footprint.faction.id, footprint.faction.name)
+        faction_id, name = footprint.faction.id, footprint.faction.name
+
+        async def delete(clicked: discord.Interaction) -> str:
+            now = await context(clicked)
+            await now.campaign.setup.delete_faction(now.actor, faction_id)
+            return (
+                f"Faction **{escape_name(name)}** (`{faction_id}`) deleted; "
+                "its pieces are now unaffiliated."
+            )
+
+        view = ConfirmView(
+            interaction.user.id,
+            confirm_label="Delete the faction",
+            action=delete,
+            kept=f"Nothing deleted: **{escape_name(name)}** stays.",
+        )
         await interaction.response.send_message(
             content=f"Deleting {faction_label(footprint.faction)} removes the following.",
             embeds=embeds_of(message),

@@ -20,9 +20,8 @@ from bot.services.errors import InvalidRequest
 from bot.services.setup import UNSET, PieceDetail
 from bot.ui import autocomplete as ac
 from bot.ui.context import Ctx, context, gm_ephemeral, gm_only
-from bot.ui.errors import log_invocation, mark_started
 from bot.ui.replies import NO_MENTIONS, embeds_of, reply
-from bot.ui.views import OwnedView, Paginator
+from bot.ui.views import ConfirmView, Paginator
 
 CONFIRM_TIMEOUT = 300.0
 Stat = app_commands.Range[int, 0, 5]
@@ -82,46 +81,6 @@ def dropped_order_note(
     )
 
 
-class DeletePieceView(OwnedView):
-    """Delete / Keep, for whoever ran the command; the service checks the GM again."""
-
-    def __init__(self, owner_id: int, kind: str, piece_id: str, piece_name: str) -> None:
-        super().__init__(owner_id, timeout=CONFIRM_TIMEOUT)
-        self.kind = kind
-        self.piece_id = piece_id
-        self.piece_name = piece_name
-
-    @discord.ui.button(label="Delete the piece", style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        mark_started(interaction)
-        ctx = await context(interaction)
-        if self.kind == "agent":
-            await ctx.campaign.setup.delete_agent(ctx.actor, self.piece_id)
-        else:
-            await ctx.campaign.setup.delete_squadron(ctx.actor, self.piece_id)
-        self.stop()
-        await interaction.response.edit_message(
-            content=f"{self.kind.capitalize()} **{escape_name(self.piece_name)}** "
-            f"(`{self.piece_id}`) deleted, with its order of this turn.",
-            embeds=[],
-            view=None,
-            allowed_mentions=NO_MENTIONS,
-        )
-        log_invocation(interaction, "ok")
-
-    @discord.ui.button(label="Keep it", style=discord.ButtonStyle.secondary)
-    async def cancel(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        mark_started(interaction)
-        self.stop()
-        await interaction.response.edit_message(
-            content=f"Nothing deleted: **{escape_name(self.piece_name)}** stays.",
-            embeds=[],
-            view=None,
-            allowed_mentions=NO_MENTIONS,
-        )
-        log_invocation(interaction, "ok")
-
-
 @app_commands.guild_only()
 @gm_only()
 class GMPieces(
@@ -137,6 +96,7 @@ class GMPieces(
         self, interaction: discord.Interaction, ctx: Ctx, kind: str, piece_id: str
     ) -> None:
         found = await ctx.campaign.setup.piece_detail(ctx.actor, kind, piece_id)
+        name = found.piece.name
         factions, districts = await lookups(ctx)
         order = (
             "It has no order this turn."
@@ -157,9 +117,26 @@ class GMPieces(
             content=f"Deleting {piece_label(found.piece)}: {order} "
             "This cannot be undone from Discord.",
             embeds=embeds_of(message),
-            view=DeletePieceView(interaction.user.id, kind, found.piece.id, found.piece.name),
+            view=ConfirmView(
+                interaction.user.id,
+                confirm_label="Delete the piece",
+                action=lambda clicked: self._delete(clicked, kind, piece_id, name),
+                kept=f"Nothing deleted: **{escape_name(name)}** stays.",
+            ),
             ephemeral=await gm_ephemeral(interaction, ctx),
             allowed_mentions=NO_MENTIONS,
+        )
+
+    @staticmethod
+    async def _delete(clicked: discord.Interaction, kind: str, piece_id: str, name: str) -> str:
+        now = await context(clicked)
+        if kind == "agent":
+            await now.campaign.setup.delete_agent(now.actor, piece_id)
+        else:
+            await now.campaign.setup.delete_squadron(now.actor, piece_id)
+        return (
+            f"{kind.capitalize()} **{escape_name(name)}** (`{piece_id}`) deleted, "
+            "with its order of this turn."
         )
 
     async def _edited(

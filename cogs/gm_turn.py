@@ -31,7 +31,7 @@ from bot.ui import autocomplete as ac
 from bot.ui.context import Ctx, context, gm_check, gm_ephemeral, gm_only
 from bot.ui.errors import handle_error, log_invocation, mark_started
 from bot.ui.replies import NO_MENTIONS, defer, embeds_of, reply, send_messages
-from bot.ui.views import OwnedView, routed_view
+from bot.ui.views import ConfirmView, routed_view
 
 MAX_DC_BUTTONS = 20
 DC_TEMPLATE = r"gm:dc:(?P<kind>agent|squadron):(?P<piece>[\w-]{1,80})"
@@ -277,30 +277,6 @@ class RetryButton(discord.ui.DynamicItem[discord.ui.Button], template=re.escape(
             await handle_error(interaction, exc)
 
 
-class ConfirmRollback(OwnedView):
-    def __init__(self, owner_id: int, ctx: Ctx) -> None:
-        super().__init__(owner_id, timeout=120)
-        self.ctx = ctx
-
-    @discord.ui.button(label="Roll back the last advance", style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        mark_started(interaction)
-        await gm_check(interaction)
-        result = await self.ctx.campaign.turn.rollback_last(str(interaction.user.id))
-        self.stop()
-        await interaction.response.edit_message(
-            content=f"Rolled back: the campaign is at turn {result.turn}, "
-            f"phase {result.phase.value} again. A copy of what was replaced is kept.",
-            view=None,
-        )
-        log_invocation(interaction, "ok")
-
-    @discord.ui.button(label="Keep it", style=discord.ButtonStyle.secondary)
-    async def keep(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        self.stop()
-        await interaction.response.edit_message(content="Nothing was rolled back.", view=None)
-
-
 def parse_deadline(text: str) -> str:
     """'2026-12-24 18:00' (UTC unless an offset is given) -> ISO 8601 with offset."""
     try:
@@ -439,12 +415,27 @@ class GMTurn(commands.GroupCog, group_name="gm", group_description="GM: run the 
         name="rollback", description="Undo the last advance (restores its backup)"
     )
     async def rollback(self, interaction: discord.Interaction) -> None:
-        ctx = await context(interaction)
         await reply(
             interaction,
             "Roll the campaign back to just before the last advance? Everything since is lost "
             "(a copy is kept).",
-            view=ConfirmRollback(interaction.user.id, ctx),
+            view=ConfirmView(
+                interaction.user.id,
+                confirm_label="Roll back the last advance",
+                action=self._roll_back,
+                kept="Nothing was rolled back.",
+                timeout=120,
+            ),
+        )
+
+    @staticmethod
+    async def _roll_back(clicked: discord.Interaction) -> str:
+        now = await context(clicked)
+        await gm_check(clicked)
+        result = await now.campaign.turn.rollback_last(str(clicked.user.id))
+        return (
+            f"Rolled back: the campaign is at turn {result.turn}, phase {result.phase.value} "
+            "again. A copy of what was replaced is kept."
         )
 
     @app_commands.command(name="deadline", description="Set or clear the orders deadline (UTC)")

@@ -20,7 +20,7 @@ from bot.ui.autocomplete import choices, safe
 from bot.ui.context import Ctx, context, gm_check, gm_ephemeral, gm_only
 from bot.ui.errors import handle_error, log_invocation, mark_started
 from bot.ui.replies import reply
-from bot.ui.views import OwnedView, Paginator
+from bot.ui.views import ConfirmView, Paginator
 
 
 def issue_pages(embeds_per_message: tuple[tuple[dict, ...], ...]) -> list[dict]:
@@ -123,27 +123,6 @@ class ArticleModal(discord.ui.Modal):
 
     async def on_error(self, interaction: discord.Interaction, error: Exception) -> None:
         await handle_error(interaction, error)
-
-
-class ConfirmDelete(OwnedView):
-    def __init__(self, owner_id: int, ctx: Ctx, issue_id: str) -> None:
-        super().__init__(owner_id, timeout=120)
-        self.ctx = ctx
-        self.issue_id = issue_id
-
-    @discord.ui.button(label="Delete the draft", style=discord.ButtonStyle.danger)
-    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        await gm_check(interaction)
-        await self.ctx.campaign.newspaper.delete_draft(self.ctx.actor, self.issue_id)
-        self.stop()
-        await interaction.response.edit_message(
-            content="The draft is deleted; its rumors can be proposed again.", view=None
-        )
-
-    @discord.ui.button(label="Keep it", style=discord.ButtonStyle.secondary)
-    async def keep(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
-        self.stop()
-        await interaction.response.edit_message(content="The draft is kept.", view=None)
 
 
 @app_commands.guild_only()
@@ -267,11 +246,24 @@ class GMNews(commands.GroupCog, group_name="gm-news", group_description="GM: the
     async def delete(self, interaction: discord.Interaction) -> None:
         ctx = await context(interaction)
         draft = await current_draft(ctx)
+        issue_id = draft.issue.id
         await reply(
             interaction,
             f"Delete draft issue #{draft.issue.number} ({escape_name(draft.issue.title)})?",
-            view=ConfirmDelete(interaction.user.id, ctx, draft.issue.id),
+            view=ConfirmView(
+                interaction.user.id,
+                confirm_label="Delete the draft",
+                action=lambda clicked: self._delete_draft(clicked, issue_id),
+                kept="The draft is kept.",
+                timeout=120,
+            ),
         )
+
+    @staticmethod
+    async def _delete_draft(clicked: discord.Interaction, issue_id: str) -> str:
+        now = await context(clicked)
+        await now.campaign.newspaper.delete_draft(now.actor, issue_id)
+        return "The draft is deleted; its rumors can be proposed again."
 
     @app_commands.command(name="publish", description="Publish the draft to the news channel")
     async def publish(self, interaction: discord.Interaction) -> None:

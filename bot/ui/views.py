@@ -7,16 +7,17 @@ click, so ``OwnedView`` says who may.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 import discord
 
 from bot.render.components import ButtonSpec
 from bot.render.report_layout import Message
-from bot.ui.errors import handle_error
+from bot.ui.errors import handle_error, log_invocation, mark_started
 from bot.ui.replies import NO_MENTIONS, embeds_of
 
 PAGE_TIMEOUT = 600.0
+CONFIRM_TIMEOUT = 300.0
 STYLES = {
     "primary": discord.ButtonStyle.primary,
     "secondary": discord.ButtonStyle.secondary,
@@ -114,3 +115,40 @@ class Paginator(OwnedView):
     @discord.ui.button(label="Next", style=discord.ButtonStyle.secondary)
     async def next(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
         await self._turn(interaction, 1)
+
+
+class ConfirmView(OwnedView):
+    """Confirm / keep, for whoever ran the command. ``action`` does the work (the service
+    checks the GM again) and returns what the message then says; failures are answered
+    by the one error handler and leave the question standing."""
+
+    def __init__(
+        self,
+        owner_id: int,
+        *,
+        confirm_label: str,
+        action: Callable[[discord.Interaction], Awaitable[str]],
+        kept: str,
+        timeout: float = CONFIRM_TIMEOUT,
+    ) -> None:
+        super().__init__(owner_id, timeout=timeout)
+        self.action = action
+        self.kept = kept
+        self.confirm.label = confirm_label[:80]
+
+    async def _close(self, interaction: discord.Interaction, text: str) -> None:
+        self.stop()
+        await interaction.response.edit_message(
+            content=text, embeds=[], view=None, allowed_mentions=NO_MENTIONS
+        )
+        log_invocation(interaction, "ok")
+
+    @discord.ui.button(label="Confirm", style=discord.ButtonStyle.danger)
+    async def confirm(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        mark_started(interaction)
+        await self._close(interaction, await self.action(interaction))
+
+    @discord.ui.button(label="Keep it", style=discord.ButtonStyle.secondary)
+    async def keep(self, interaction: discord.Interaction, _: discord.ui.Button) -> None:
+        mark_started(interaction)
+        await self._close(interaction, self.kept)
