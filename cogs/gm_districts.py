@@ -87,12 +87,8 @@ async def detail(ctx: Ctx, district_id: str) -> DistrictDetail:
     return await ctx.campaign.setup.district_detail(ctx.actor, district_id)
 
 
-async def faction_names_of(ctx: Ctx) -> dict[str, str]:
-    return {f.id: f.name for f in await ctx.campaign.queries.factions()}
-
-
 async def faction_name(ctx: Ctx, faction_id: str) -> str:
-    return escape_name((await faction_names_of(ctx)).get(faction_id, faction_id))
+    return escape_name((await ctx.campaign.queries.names()).factions.get(faction_id, faction_id))
 
 
 class RumorModal(discord.ui.Modal):
@@ -486,7 +482,9 @@ class GMDistricts(
         if district is not None:
             names = {d.id: d.name for d in await ctx.campaign.queries.districts()}
             district_name = names.get(district, district)
-        pages = render_sections(rumor_sections(lines, await faction_names_of(ctx), district_name))
+        pages = render_sections(
+            rumor_sections(lines, (await ctx.campaign.queries.names()).factions, district_name)
+        )
         await Paginator(interaction.user.id, pages).show(
             interaction, ephemeral=await gm_ephemeral(interaction, ctx)
         )
@@ -506,7 +504,7 @@ class GMDistricts(
             title = escape_name(found.rumor.name or found.rumor.id)
             text = f"Rumor **{title}** of {escape_name(found.district_name)} deleted"
             if found.known_by:
-                names = await faction_names_of(ctx)
+                names = (await ctx.campaign.queries.names()).factions
                 who = ", ".join(escape_name(names.get(f, f)) for f in found.known_by)
                 text += f"; it leaves the known rumors of {who}"
             text += "."

@@ -40,10 +40,6 @@ RELATIONSHIPS = [
 MODIFIER_TYPES = [app_commands.Choice(name=t, value=t) for t in FACTION_MODIFIER_TYPES]
 
 
-async def faction_names(ctx: Ctx) -> dict[str, str]:
-    return {f.id: f.name for f in await ctx.campaign.queries.factions()}
-
-
 @app_commands.guild_only()
 @gm_only()
 class GMFactions(
@@ -193,7 +189,9 @@ class GMFactions(
         if member.bot:
             raise InvalidRequest("Bots cannot belong to a faction.")
         added = await ctx.campaign.setup.add_member(ctx.actor, member.id, faction, leader=leader)
-        name = escape_name((await faction_names(ctx)).get(added.faction_id, added.faction_id))
+        name = escape_name(
+            (await ctx.campaign.queries.names()).factions.get(added.faction_id, added.faction_id)
+        )
         await self._done(
             interaction,
             ctx,
@@ -210,7 +208,9 @@ class GMFactions(
         ]
         await ctx.campaign.setup.remove_member(ctx.actor, member.id)
         faction_id = current[0].faction_id if current else "?"
-        name = escape_name((await faction_names(ctx)).get(faction_id, faction_id))
+        name = escape_name(
+            (await ctx.campaign.queries.names()).factions.get(faction_id, faction_id)
+        )
         await self._done(
             interaction,
             ctx,
@@ -237,7 +237,7 @@ class GMFactions(
         await ctx.campaign.setup.set_faction_channel(
             ctx.actor, faction, None if channel is None else channel.id
         )
-        name = escape_name((await faction_names(ctx)).get(faction, faction))
+        name = escape_name((await ctx.campaign.queries.names()).factions.get(faction, faction))
         if channel is None:
             text = (
                 f"**{name}** has no private channel now: a report that cannot be sent by DM "
@@ -276,7 +276,9 @@ class GMFactions(
         await ctx.campaign.setup.set_relationship(ctx.actor, faction, other, value, both=both_ways)
         after = await ctx.campaign.setup.relationship(ctx.actor, faction, other)
         await self._done(
-            interaction, ctx, relationship_text(before, after, await faction_names(ctx))
+            interaction,
+            ctx,
+            relationship_text(before, after, (await ctx.campaign.queries.names()).factions),
         )
 
     @app_commands.command(
@@ -296,7 +298,7 @@ class GMFactions(
         value: int | None = None,
     ) -> None:
         ctx = await context(interaction)
-        title = escape_name((await faction_names(ctx)).get(faction, faction))
+        title = escape_name((await ctx.campaign.queries.names()).factions.get(faction, faction))
         if value is None:
             await ctx.campaign.setup.delete_resource(ctx.actor, faction, name)
             text = f"Resource '{escape_name(name)}' of **{title}** deleted."
@@ -331,7 +333,7 @@ class GMFactions(
         modifier = await ctx.campaign.setup.add_faction_modifier(
             ctx.actor, faction, name, type, value
         )
-        title = escape_name((await faction_names(ctx)).get(faction, faction))
+        title = escape_name((await ctx.campaign.queries.names()).factions.get(faction, faction))
         await self._done(
             interaction,
             ctx,
@@ -356,7 +358,11 @@ class GMFactions(
         if found is None:  # removed between the two calls' snapshots: say only what we know
             text = f"Modifier `{escape_name(modifier)}` removed."
         else:
-            title = escape_name((await faction_names(ctx)).get(found.faction_id, found.faction_id))
+            title = escape_name(
+                (await ctx.campaign.queries.names()).factions.get(
+                    found.faction_id, found.faction_id
+                )
+            )
             text = (
                 f"Modifier removed from **{title}**: {escape_name(found.name)} "
                 f"({found.modifier_type} {found.value:+d})."

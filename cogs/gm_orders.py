@@ -20,12 +20,6 @@ from bot.ui.views import Paginator
 from cogs.orders import APTITUDES, ATTRIBUTES, SKILLS
 
 
-async def _names(ctx: Ctx) -> tuple[dict[str, str], dict[str, str]]:
-    districts = {d.id: d.name for d in await ctx.campaign.queries.districts()}
-    factions = {f.id: f.name for f in await ctx.campaign.queries.factions()}
-    return districts, factions
-
-
 async def _kind(ctx: Ctx, piece_id: str) -> str:
     return await ctx.campaign.queries.piece_kind(piece_id) or "agent"
 
@@ -50,7 +44,7 @@ class GMOrders(commands.GroupCog, group_name="gm-order", group_description="GM: 
         ctx = await context(interaction)
         order = await ctx.campaign.orders.set_dc(ctx.actor, await _kind(ctx, piece), piece, dc)
         left = len(await ctx.campaign.orders.awaiting_dc(ctx.actor))
-        districts, factions = await _names(ctx)
+        districts, factions = await ctx.campaign.queries.names()
         await self._done(
             interaction,
             ctx,
@@ -139,7 +133,7 @@ class GMOrders(commands.GroupCog, group_name="gm-order", group_description="GM: 
     async def pending(self, interaction: discord.Interaction) -> None:
         ctx = await context(interaction)
         orders = await ctx.campaign.orders.awaiting_dc(ctx.actor)
-        districts, factions = await _names(ctx)
+        districts, factions = await ctx.campaign.queries.names()
         lines = [
             f"• `{o.piece_type}:{o.piece_id}` ({escape_name(factions.get(o.faction_id, o.faction_id))}): "
             + order_summary(o, districts, factions, gm=True)
@@ -166,7 +160,7 @@ class GMOrders(commands.GroupCog, group_name="gm-order", group_description="GM: 
             if faction
             else await ctx.campaign.orders.list_all(ctx.actor)
         )
-        districts, factions = await _names(ctx)
+        districts, factions = await ctx.campaign.queries.names()
         sections = [
             Section(
                 f"{escape_name(factions.get(f.faction_id, f.faction_id))}, turn {f.turn}",

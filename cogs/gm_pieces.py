@@ -54,12 +54,6 @@ SQUADRON_DESCRIBE = {
 }
 
 
-async def lookups(ctx: Ctx) -> tuple[dict[str, str], dict[str, str]]:
-    factions = {f.id: f.name for f in await ctx.campaign.queries.factions()}
-    districts = {d.id: d.name for d in await ctx.campaign.queries.districts()}
-    return factions, districts
-
-
 def optional_ref(value: str | None) -> str | None:
     """``-`` (offered by autocomplete) means none: unaffiliated / unplaced."""
     return UNSET if value is None else (None if value == ac.NONE_VALUE else value)
@@ -97,7 +91,7 @@ class GMPieces(
     ) -> None:
         found = await ctx.campaign.setup.piece_detail(ctx.actor, kind, piece_id)
         name = found.piece.name
-        factions, districts = await lookups(ctx)
+        districts, factions = await ctx.campaign.queries.names()
         order = (
             "It has no order this turn."
             if found.order is None
@@ -152,7 +146,7 @@ class GMPieces(
         else:
             piece = await ctx.campaign.setup.update_squadron(ctx.actor, piece_id, **changes)
         after = await ctx.campaign.setup.piece_detail(ctx.actor, kind, piece_id)
-        factions, districts = await lookups(ctx)
+        districts, factions = await ctx.campaign.queries.names()
         await self._done(
             interaction,
             ctx,
@@ -208,7 +202,7 @@ class GMPieces(
             artifice=artifice,
             arcana=arcana,
         )
-        factions, districts = await lookups(ctx)
+        districts, factions = await ctx.campaign.queries.names()
         await self._done(interaction, ctx, piece_text(agent, "created", factions, districts))
 
     @app_commands.command(
@@ -317,7 +311,7 @@ class GMPieces(
             wilderness=wilderness,
             monitoring=monitoring,
         )
-        factions, districts = await lookups(ctx)
+        districts, factions = await ctx.campaign.queries.names()
         await self._done(interaction, ctx, piece_text(squadron, "created", factions, districts))
 
     @app_commands.command(
@@ -393,7 +387,7 @@ class GMPieces(
     ) -> None:
         ctx = await context(interaction)
         pieces = await ctx.campaign.setup.all_pieces(ctx.actor, faction)
-        factions, districts = await lookups(ctx)
+        districts, factions = await ctx.campaign.queries.names()
         pages = render_sections(piece_list_sections(pieces, factions, districts, faction))
         await Paginator(interaction.user.id, pages).show(
             interaction, ephemeral=await gm_ephemeral(interaction, ctx)
@@ -409,7 +403,7 @@ class GMPieces(
             piece_id = piece
             kind = await ctx.campaign.queries.piece_kind(piece) or "agent"  # unknown: refused
         found = await ctx.campaign.setup.piece_detail(ctx.actor, kind, piece_id)
-        factions, districts = await lookups(ctx)
+        districts, factions = await ctx.campaign.queries.names()
         pages = render_sections(piece_sections(found, factions, districts))
         await Paginator(interaction.user.id, pages).show(
             interaction, ephemeral=await gm_ephemeral(interaction, ctx)

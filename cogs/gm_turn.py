@@ -39,8 +39,7 @@ RETRY_ID = "gm:deliveries:retry"
 
 
 async def lookups(ctx: Ctx) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    districts = {d.id: d.name for d in await ctx.campaign.queries.districts()}
-    factions = {f.id: f.name for f in await ctx.campaign.queries.factions()}
+    districts, factions = await ctx.campaign.queries.names()
     pieces = {p.id: p.name for _, p in await ctx.campaign.queries.pieces(ctx.actor)}
     return districts, factions, pieces
 

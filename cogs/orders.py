@@ -38,12 +38,6 @@ APTITUDES = [app_commands.Choice(name=stat_label(a), value=a) for a in rm.APTITU
 MAX_CANCEL_BUTTONS = 20
 
 
-async def names(ctx: Ctx) -> tuple[dict[str, str], dict[str, str]]:
-    districts = {d.id: d.name for d in await ctx.campaign.queries.districts()}
-    factions = {f.id: f.name for f in await ctx.campaign.queries.factions()}
-    return districts, factions
-
-
 def submitted_names(result: SubmittedOrder) -> tuple[dict[str, str], dict[str, str]]:
     """The names an order confirmation shows, from what the service validated (no reads)."""
     districts = {result.district.id: result.district.name} if result.district else {}
@@ -112,7 +106,7 @@ class CancelOrderButton(
             ctx = await context(interaction)
             await ctx.campaign.orders.cancel(ctx.actor, self.kind, self.piece_id)
             listing = await ctx.campaign.orders.list_for_faction(ctx.actor)
-            districts, factions = await names(ctx)
+            districts, factions = await ctx.campaign.queries.names()
             await interaction.response.edit_message(**listing_kwargs(listing, districts, factions))
             log_invocation(interaction, "ok")
         except Exception as exc:  # one handler for every failure
@@ -248,7 +242,7 @@ class Orders(
     async def list_orders(self, interaction: discord.Interaction) -> None:
         ctx = await context(interaction)
         listing = await ctx.campaign.orders.list_for_faction(ctx.actor)
-        districts, factions = await names(ctx)
+        districts, factions = await ctx.campaign.queries.names()
         kwargs = listing_kwargs(listing, districts, factions)
         if kwargs["view"] is None:
             kwargs.pop("view")
@@ -263,7 +257,7 @@ class Orders(
         ctx = await context(interaction)
         kind = await self._kind_of(ctx, piece)
         order = await ctx.campaign.orders.cancel(ctx.actor, kind, piece)
-        districts, factions = await names(ctx)
+        districts, factions = await ctx.campaign.queries.names()
         await reply(
             interaction,
             f"Order withdrawn: {order_summary(order, districts, factions)}. "
@@ -285,7 +279,7 @@ class Orders(
     async def support(self, interaction: discord.Interaction, ally: str, enabled: bool) -> None:
         ctx = await context(interaction)
         declared = await ctx.campaign.orders.set_support(ctx.actor, ally, enabled)
-        _, factions = await names(ctx)
+        _, factions = await ctx.campaign.queries.names()
         who = escape_name(factions.get(declared.target_faction_id, declared.target_faction_id))
         if declared.will_support:
             text = (

@@ -9,7 +9,7 @@ that turn completes (§2.3: players learn nothing secret before phase 13).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot.rules.monitoring import player_view
 from bot.services.access import Actor, require_member
@@ -24,6 +24,13 @@ Piece = dbr.Agent | dbr.Squadron
 
 def piece_type(piece: Piece) -> str:
     return "agent" if isinstance(piece, dbr.Agent) else "squadron"
+
+
+class NameMaps(NamedTuple):
+    """Display names by id (public knowledge); unpacks as ``districts, factions``."""
+
+    districts: dict[str, str]
+    factions: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -129,6 +136,13 @@ class QueryService:
             if piece_id in await uow.pieces.get_squadrons_many([piece_id]):
                 return "squadron"
         return None
+
+    async def names(self) -> NameMaps:
+        async with self.db.read() as uow:
+            return NameMaps(
+                {d.id: d.name for d in await uow.districts.list_all()},
+                {f.id: f.name for f in await uow.factions.list_all()},
+            )
 
     async def districts(self) -> list[dbr.District]:
         async with self.db.read() as uow:
