@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-TITLE_LIMIT = 256
-DESCRIPTION_LIMIT = 4096
-FOOTER_LIMIT = 2048
+from bot.render.report_layout import CONTINUED, Embed, embed_length
+from bot.render.text import (
+    DESCRIPTION_LIMIT,
+    EMBEDS_PER_MESSAGE,
+    MESSAGE_TOTAL_LIMIT,
+    TITLE_LIMIT,
+    split_text,
+    text_length,
+    truncate,
+)
+
 BYLINE_LIMIT = 512  # keeps title + description + footer of one embed under 6000
-MESSAGE_TOTAL_LIMIT = 6000
-EMBEDS_PER_MESSAGE = 10
-CONTINUED = " (continued)"
-
-Embed = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -38,60 +40,6 @@ class NewspaperIssue:
     date: str
     turn: int
     articles: Sequence[IssueArticle]
-
-
-def text_length(text: str) -> int:
-    """Discord's length: UTF-16 code units."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _prefix_fitting(text: str, limit: int) -> int:
-    """How many code points of ``text`` fit in ``limit`` UTF-16 units."""
-    used = 0
-    for index, char in enumerate(text):
-        used += 2 if ord(char) > 0xFFFF else 1
-        if used > limit:
-            return index
-    return len(text)
-
-
-def truncate(text: str, limit: int) -> str:
-    if text_length(text) <= limit:
-        return text
-    return text[: _prefix_fitting(text, limit - 3)].rstrip() + "..."
-
-
-def split_text(text: str, limit: int) -> list[str]:
-    """Chunks of at most ``limit`` units, cut at a paragraph, line or word when one is
-    in the second half of the chunk, otherwise mid-word."""
-    chunks: list[str] = []
-    rest = text.strip()
-    while text_length(rest) > limit:
-        hard = _prefix_fitting(rest, limit)
-        cut = hard
-        for separator in ("\n\n", "\n", " "):
-            found = rest.rfind(separator, 0, hard)
-            if found > hard // 2:
-                cut = found
-                break
-        chunk = rest[:cut].rstrip()
-        if not chunk:
-            chunk, cut = rest[:hard], hard
-        chunks.append(chunk)
-        rest = rest[cut:].lstrip()
-    if rest:
-        chunks.append(rest)
-    return chunks
-
-
-def embed_length(embed: Embed) -> int:
-    """The characters Discord counts toward the 6000 per message."""
-    total = text_length(embed.get("title", "")) + text_length(embed.get("description", ""))
-    total += text_length(embed.get("footer", {}).get("text", ""))
-    total += text_length(embed.get("author", {}).get("name", ""))
-    for item in embed.get("fields", ()):
-        total += text_length(item["name"]) + text_length(item["value"])
-    return total
 
 
 def _masthead(issue: NewspaperIssue) -> Embed:
