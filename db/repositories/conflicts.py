@@ -239,8 +239,14 @@ class ConflictRepository(Repository):
         says otherwise (§6.7).
         """
         check_choice("resolution type", resolution_type, RESOLUTION_TYPES)
-        conflict = await self.get(conflict_id)
-        members = {f.faction_id for f in conflict.factions}
+        members = {
+            r[0]
+            for r in await self.sql.fetchall(
+                "SELECT faction_id FROM conflict_factions WHERE conflict_id=?", (conflict_id,)
+            )
+        }
+        if not members:
+            raise NotFound("conflict", conflict_id)
         for faction_id, outcome in outcomes.items():
             if faction_id not in members:
                 raise InvalidValue("conflict faction", faction_id, sorted(members))
