@@ -4,9 +4,10 @@ The turn writes outbox rows in the same transaction as its results; this service
 sends them through a ``Transport`` (the Discord side implements it) and records
 the outcome. Each message carries a nonce derived from the row's dedupe key and
 payload, scoped to the campaign, so a resend after a crash between "sent" and
-"marked" is refused by Discord as a duplicate instead of reaching the player twice. A member whose DMs are closed gets
-the report in the faction's private channel: the fallback is a new outbox row with
-a per-faction dedupe key, so several closed DMs still post it to the channel once.
+"marked" is refused by Discord as a duplicate instead of reaching the player twice.
+A member whose DMs are closed gets the report in the faction's private channel: the
+fallback is a new outbox row with a per-faction dedupe key, so several closed DMs
+still post it to the channel once.
 """
 
 from __future__ import annotations
