@@ -185,6 +185,10 @@ async def show_deliveries(t: Transcript, emu: Emulator, s: Server, out_dir: Path
         t.channel_post(order_channel, message)
     summary = await emu.wait_for_message(s.gm_desk, lambda m: bool(m.files), timeout=20)
     t.channel_post(s.gm_desk, summary)
+    await emu.wait_for_message(s.crier, lambda m: "turn 2 is open" in m.content, timeout=20)
+    t.heading("Everyone can read the news channel: each turn's opening is announced there")
+    for message in emu.messages(s.crier):
+        t.channel_post(s.crier, message)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for message in [summary, *emu.messages(order_channel)] + [

@@ -28,6 +28,7 @@ from bot.render.report_labels import (
 )
 from bot.render.report_layout import Embed, Message, embed_length
 from bot.render.report_results import result_line
+from bot.render.text import escape_name
 
 __all__ = [
     "Embed",
@@ -47,6 +48,7 @@ __all__ = [
     "render_faction_report",
     "render_gm_summary",
     "render_intel",
+    "render_notice",
     "render_stored_messages",
     "result_line",
     "tier_label",
@@ -62,12 +64,27 @@ def render_stored_messages(payload: Mapping[str, Any]) -> list[Message]:
     return [{"content": m.get("content"), "embeds": list(m.get("embeds") or ())} for m in messages]
 
 
+def render_notice(payload: Mapping[str, Any]) -> list[Message]:
+    """Public announcements (the news channel): nothing secret, plain content."""
+    campaign = escape_name(payload.get("campaign")) or "The campaign"
+    if payload.get("notice") == "orders_open":
+        text = (
+            f"**{campaign}**: turn {payload.get('turn')} is open for orders. Give them with "
+            "`/orders agent` and `/orders squadron`; `/turn` shows the deadline and how many "
+            "of your pieces still wait for one."
+        )
+    else:
+        raise ValueError(f"unknown notice {payload.get('notice')!r}")
+    return [{"content": text, "embeds": []}]
+
+
 _RENDERERS = {
     "faction_report": render_faction_report,
     "legendary_intel": render_intel,
     "gm_summary": render_gm_summary,
     "conflict_report": render_conflict_report,
     "newspaper": render_stored_messages,
+    "notice": render_notice,
 }
 
 

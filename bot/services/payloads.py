@@ -79,6 +79,28 @@ async def to_gm(
     ]
 
 
+async def orders_open_notice(uow: UnitOfWork, turn: int) -> list[dbr.NewDelivery]:
+    """A public word in the news channel that a turn's orders are open (no secret in it)."""
+    settings = await uow.settings.get()
+    if settings.news_channel_id is None:
+        return []
+    return [
+        dbr.NewDelivery(
+            turn_number=turn,
+            kind="notice",
+            recipient_type="channel",
+            recipient_id=settings.news_channel_id,
+            dedupe_key=f"T{turn}:notice:orders_open",
+            payload={
+                "kind": "notice",
+                "notice": "orders_open",
+                "turn": turn,
+                "campaign": settings.campaign_name,
+            },
+        )
+    ]
+
+
 def legendary_intel(
     turn: int, intel: dbr.PendingIntel, found: dict[str, Any] | None, names: Any
 ) -> dict[str, Any]:

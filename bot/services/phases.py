@@ -120,6 +120,7 @@ async def run_influence_decay(uow: UnitOfWork, ctx: PhaseContext) -> Phase:
         ]
         or [("Decay", "no influence decayed")],
     )
+    await uow.outbox.enqueue_many(await payloads.orders_open_notice(uow, ctx.turn))
     return Phase.ASSIGNMENT
 
 

@@ -69,6 +69,13 @@ async def test_full_turn_with_a_ruled_conflict(table: Table) -> None:
     assert "Turn 1 is complete; turn 2 orders are open" in text
     game = await table.game()
     assert (game.turn, game.phase) == (2, "assignment")
+    # Everyone learns that orders are open: one public notice per turn in the news channel.
+    await table.emu.wait_for_message(table.news, lambda m: "turn 2 is open" in m.content)
+    await table.settle()
+    notices = [
+        m.content for m in table.emu.messages(table.news) if "is open for orders" in m.content
+    ]
+    assert len(notices) == 2 and "turn 1 is open" in notices[0] and "turn 2 is open" in notices[1]
     for faction, members in table.players.items():
         for member in members:
             await table.emu.wait_for_dm(member, lambda m: bool(m.files), timeout=10)

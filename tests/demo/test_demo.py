@@ -30,6 +30,7 @@ def test_demo_plays_a_turn_and_writes_the_maps(tmp_path: Path) -> None:
         "Turn 1 is complete; turn 2 orders are open",
         "alice's DMs ‹ 1 message(s)",
         "#order-of-the-tide ‹ new message",  # Dmitri's DMs are closed
+        "turn 2 is open for orders",  # the public notice in the news channel
         "Demo finished",
     ):
         assert expected in text, f"missing {expected!r} in the transcript"

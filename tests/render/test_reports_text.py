@@ -155,3 +155,15 @@ def test_pack_lines_never_exceeds_and_never_drops(lines: list[str], limit: int) 
     chunks = pack_lines(lines, limit)
     assert all(text_length(c) <= limit for c in chunks)
     assert squash(" ".join(chunks)) == squash(" ".join(lines))
+
+
+def test_orders_open_notice_is_plain_public_text() -> None:
+    from bot.render.reports import render_delivery
+
+    (message,) = render_delivery(
+        {"kind": "notice", "notice": "orders_open", "turn": 3, "campaign": "Salt_mere *x*"}
+    )
+    assert message["embeds"] == []
+    assert message["content"].startswith(r"**Salt\_mere \*x\***: turn 3 is open for orders.")
+    with pytest.raises(ValueError, match="unknown notice"):
+        render_delivery({"kind": "notice", "notice": "mystery"})
