@@ -30,7 +30,7 @@ from bot.render.text import escape_name
 from bot.render.turn_views import phase_label
 from bot.services.errors import InvalidRequest
 from bot.services.setup_checks import slugify
-from bot.ui.context import Ctx, context, gm_ephemeral, gm_only
+from bot.ui.context import context, gm_ephemeral, gm_only, gm_reply
 from bot.ui.replies import defer, reply, send_messages
 from bot.ui.views import Paginator
 
@@ -89,9 +89,6 @@ class CampaignCog(
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
 
-    async def _done(self, interaction: discord.Interaction, ctx: Ctx, text: str) -> None:
-        await reply(interaction, text, ephemeral=await gm_ephemeral(interaction, ctx))
-
     @app_commands.command(name="new", description="Create this server's campaign (turn 1)")
     @app_commands.describe(
         name="The campaign's name", seed="Random seed, 0 to 2^64-1 (default: drawn once)"
@@ -114,7 +111,7 @@ class CampaignCog(
             steps.append(
                 "No GM role is set yet: every server administrator is GM until you set one."
             )
-        await self._done(interaction, ctx, "\n".join(steps))
+        await gm_reply(interaction, ctx, "\n".join(steps))
 
     @app_commands.command(name="show", description="The campaign's settings, turn and members")
     async def show(self, interaction: discord.Interaction) -> None:
@@ -139,7 +136,7 @@ class CampaignCog(
             )
         await ctx.campaign.setup.configure(ctx.actor, gm_role_id=role.id)
         has_role = any(r.id == role.id for r in getattr(interaction.user, "roles", ()))
-        await self._done(interaction, ctx, gm_role_text(role.id, actor_has_role=has_role))
+        await gm_reply(interaction, ctx, gm_role_text(role.id, actor_has_role=has_role))
 
     @app_commands.command(
         name="gm-channel", description="Set the GM channel (answers public there)"
@@ -150,7 +147,7 @@ class CampaignCog(
     ) -> None:
         ctx = await context(interaction)
         await ctx.campaign.setup.set_gm_channel(ctx.actor, channel.id)
-        await self._done(
+        await gm_reply(
             interaction,
             ctx,
             f"GM channel set to {channel_mention(channel.id)}. GM commands run there answer publicly "
@@ -164,7 +161,7 @@ class CampaignCog(
     ) -> None:
         ctx = await context(interaction)
         await ctx.campaign.setup.set_news_channel(ctx.actor, channel.id)
-        await self._done(
+        await gm_reply(
             interaction,
             ctx,
             f"News channel set to {channel_mention(channel.id)}: each turn's newspaper is posted there.",

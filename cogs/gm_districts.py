@@ -29,7 +29,7 @@ from bot.rules import model as rm
 from bot.services.errors import InvalidRequest
 from bot.services.setup import DistrictDetail
 from bot.ui import autocomplete as ac
-from bot.ui.context import Ctx, context, gm_ephemeral, gm_only
+from bot.ui.context import Ctx, context, faction_name, gm_ephemeral, gm_only, gm_reply
 from bot.ui.errors import handle_error, log_invocation, mark_started
 from bot.ui.replies import NO_MENTIONS, embeds_of, reply
 from bot.ui.views import ConfirmView, Paginator
@@ -85,10 +85,6 @@ Name = app_commands.Range[str, 1, 100]
 
 async def detail(ctx: Ctx, district_id: str) -> DistrictDetail:
     return await ctx.campaign.setup.district_detail(ctx.actor, district_id)
-
-
-async def faction_name(ctx: Ctx, faction_id: str) -> str:
-    return escape_name((await ctx.campaign.queries.names()).factions.get(faction_id, faction_id))
 
 
 class RumorModal(discord.ui.Modal):
@@ -150,9 +146,6 @@ class GMDistricts(
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
 
-    async def _done(self, interaction: discord.Interaction, ctx: Ctx, text: str) -> None:
-        await reply(interaction, text, ephemeral=await gm_ephemeral(interaction, ctx))
-
     # -- the district itself ------------------------------------------------------------------
 
     @app_commands.command(name="create", description="Create a district")
@@ -188,7 +181,7 @@ class GMDistricts(
             aristocratic_value=aristocratic,
             description=description,
         )
-        await self._done(
+        await gm_reply(
             interaction,
             ctx,
             district_text(district, "created")
@@ -245,7 +238,7 @@ class GMDistricts(
                 "Nothing to change: give at least one of " + ", ".join(FIELDS) + "."
             )
         updated = await ctx.campaign.setup.update_district(ctx.actor, district, **changes)
-        await self._done(interaction, ctx, district_text(updated, "updated"))
+        await gm_reply(interaction, ctx, district_text(updated, "updated"))
 
     @app_commands.command(name="delete", description="Delete a district (asks to confirm first)")
     @app_commands.describe(district="The district to delete")
@@ -318,7 +311,7 @@ class GMDistricts(
         else:
             verb = "are no longer adjacent (both ways)"
         borders = ", ".join(escape_name(d.name) for d in after.adjacent) or "none"
-        await self._done(
+        await gm_reply(
             interaction, ctx, f"**{a}** and **{other_name}** {verb}.\n{a} borders: {borders}."
         )
 
@@ -337,7 +330,7 @@ class GMDistricts(
         ctx = await context(interaction)
         await ctx.campaign.setup.set_likeability(ctx.actor, district, faction, value)
         found = await detail(ctx, district)
-        await self._done(
+        await gm_reply(
             interaction,
             ctx,
             f"Likeability of **{await faction_name(ctx, faction)}** in "
@@ -361,7 +354,7 @@ class GMDistricts(
         ctx = await context(interaction)
         row = await ctx.campaign.setup.set_influence(ctx.actor, district, faction, value)
         found = await detail(ctx, district)
-        await self._done(
+        await gm_reply(
             interaction,
             ctx,
             f"**{await faction_name(ctx, faction)}** now holds {row.value} in "
@@ -380,7 +373,7 @@ class GMDistricts(
         row = await ctx.campaign.setup.set_stronghold(ctx.actor, district, faction, on)
         found = await detail(ctx, district)
         state = "has a stronghold" if row.has_stronghold else "has no stronghold"
-        await self._done(
+        await gm_reply(
             interaction,
             ctx,
             f"**{await faction_name(ctx, faction)}** {state} in {district_label(found.district)} "
@@ -399,7 +392,7 @@ class GMDistricts(
         ctx = await context(interaction)
         await ctx.campaign.setup.set_weekly_modifier(ctx.actor, district, value)
         found = await detail(ctx, district)
-        await self._done(
+        await gm_reply(
             interaction,
             ctx,
             f"Weekly DC modifier of {district_label(found.district)}: {found.weekly:+d}.",
@@ -426,7 +419,7 @@ class GMDistricts(
             ctx.actor, district, type, value, expires_on=expires_on
         )
         found = await detail(ctx, district)
-        await self._done(
+        await gm_reply(
             interaction,
             ctx,
             f"Modifier added to {district_label(found.district)}: {modifier_text(modifier)}.",
@@ -443,7 +436,7 @@ class GMDistricts(
         text = f"Modifier `{escape_name(modifier)}` removed."
         if found is not None:
             text = f"Modifier removed: {modifier_text(found)}."
-        await self._done(interaction, ctx, text)
+        await gm_reply(interaction, ctx, text)
 
     # -- rumors ---------------------------------------------------------------------------------
 

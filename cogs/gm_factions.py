@@ -25,8 +25,8 @@ from bot.render.text import escape_name
 from bot.services.errors import InvalidRequest
 from bot.services.setup import FACTION_MODIFIER_TYPES, UNSET
 from bot.ui import autocomplete as ac
-from bot.ui.context import Ctx, context, gm_ephemeral, gm_only
-from bot.ui.replies import NO_MENTIONS, embeds_of, reply, send_messages
+from bot.ui.context import context, faction_name, gm_ephemeral, gm_only, gm_reply
+from bot.ui.replies import NO_MENTIONS, embeds_of, send_messages
 from bot.ui.views import ConfirmView
 
 CONFIRM_TIMEOUT = 300.0
@@ -47,9 +47,6 @@ class GMFactions(
 ):
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
-
-    async def _done(self, interaction: discord.Interaction, ctx: Ctx, text: str) -> None:
-        await reply(interaction, text, ephemeral=await gm_ephemeral(interaction, ctx))
 
     # -- the faction itself -------------------------------------------------------------------
 
@@ -76,7 +73,7 @@ class GMFactions(
             monitoring_bonus=monitoring_bonus,
             description=description,
         )
-        await self._done(
+        await gm_reply(
             interaction,
             ctx,
             faction_text(faction, "created")
@@ -115,7 +112,7 @@ class GMFactions(
         updated = await ctx.campaign.setup.update_faction(
             ctx.actor, faction, **{k: UNSET if v is None else v for k, v in changes.items()}
         )
-        await self._done(interaction, ctx, faction_text(updated, "updated"))
+        await gm_reply(interaction, ctx, faction_text(updated, "updated"))
 
     @app_commands.command(name="delete", description="Delete a faction (asks to confirm first)")
     @app_commands.describe(faction="The faction to delete")
@@ -189,10 +186,8 @@ class GMFactions(
         if member.bot:
             raise InvalidRequest("Bots cannot belong to a faction.")
         added = await ctx.campaign.setup.add_member(ctx.actor, member.id, faction, leader=leader)
-        name = escape_name(
-            (await ctx.campaign.queries.names()).factions.get(added.faction_id, added.faction_id)
-        )
-        await self._done(
+        name = await faction_name(ctx, added.faction_id)
+        await gm_reply(
             interaction,
             ctx,
             f"{user(member.id)} is now {'a leader' if added.is_leader else 'a member'} of "
@@ -208,10 +203,8 @@ class GMFactions(
         ]
         await ctx.campaign.setup.remove_member(ctx.actor, member.id)
         faction_id = current[0].faction_id if current else "?"
-        name = escape_name(
-            (await ctx.campaign.queries.names()).factions.get(faction_id, faction_id)
-        )
-        await self._done(
+        name = await faction_name(ctx, faction_id)
+        await gm_reply(
             interaction,
             ctx,
             f"{user(member.id)} is no longer a member of **{name}**; the faction's orders stay.",
@@ -237,7 +230,7 @@ class GMFactions(
         await ctx.campaign.setup.set_faction_channel(
             ctx.actor, faction, None if channel is None else channel.id
         )
-        name = escape_name((await ctx.campaign.queries.names()).factions.get(faction, faction))
+        name = await faction_name(ctx, faction)
         if channel is None:
             text = (
                 f"**{name}** has no private channel now: a report that cannot be sent by DM "
@@ -248,7 +241,7 @@ class GMFactions(
                 f"Private channel of **{name}** set to {channel_mention(channel.id)}: its reports go there "
                 "when a member's DMs are closed. Only that faction (and GMs) should read it."
             )
-        await self._done(interaction, ctx, text)
+        await gm_reply(interaction, ctx, text)
 
     # -- ledger -------------------------------------------------------------------------------
 
@@ -275,7 +268,7 @@ class GMFactions(
         before = await ctx.campaign.setup.relationship(ctx.actor, faction, other)
         await ctx.campaign.setup.set_relationship(ctx.actor, faction, other, value, both=both_ways)
         after = await ctx.campaign.setup.relationship(ctx.actor, faction, other)
-        await self._done(
+        await gm_reply(
             interaction,
             ctx,
             relationship_text(before, after, (await ctx.campaign.queries.names()).factions),
@@ -298,7 +291,7 @@ class GMFactions(
         value: int | None = None,
     ) -> None:
         ctx = await context(interaction)
-        title = escape_name((await ctx.campaign.queries.names()).factions.get(faction, faction))
+        title = await faction_name(ctx, faction)
         if value is None:
             await ctx.campaign.setup.delete_resource(ctx.actor, faction, name)
             text = f"Resource '{escape_name(name)}' of **{title}** deleted."
@@ -308,7 +301,7 @@ class GMFactions(
                 f"**{title}**: {escape_name(row.resource_type)} = {row.value} "
                 "(a GM ledger: no rule reads or spends it)."
             )
-        await self._done(interaction, ctx, text)
+        await gm_reply(interaction, ctx, text)
 
     @app_commands.command(
         name="modifier-add", description="Add a named commerce/muster/aristocratic modifier"
@@ -333,8 +326,8 @@ class GMFactions(
         modifier = await ctx.campaign.setup.add_faction_modifier(
             ctx.actor, faction, name, type, value
         )
-        title = escape_name((await ctx.campaign.queries.names()).factions.get(faction, faction))
-        await self._done(
+        title = await faction_name(ctx, faction)
+        await gm_reply(
             interaction,
             ctx,
             f"Modifier added to **{title}**: {escape_name(modifier.name)}, "
@@ -358,16 +351,12 @@ class GMFactions(
         if found is None:  # removed between the two calls' snapshots: say only what we know
             text = f"Modifier `{escape_name(modifier)}` removed."
         else:
-            title = escape_name(
-                (await ctx.campaign.queries.names()).factions.get(
-                    found.faction_id, found.faction_id
-                )
-            )
+            title = await faction_name(ctx, found.faction_id)
             text = (
                 f"Modifier removed from **{title}**: {escape_name(found.name)} "
                 f"({found.modifier_type} {found.value:+d})."
             )
-        await self._done(interaction, ctx, text)
+        await gm_reply(interaction, ctx, text)
 
 
 async def setup(bot: commands.Bot) -> None:

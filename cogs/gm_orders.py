@@ -14,8 +14,7 @@ from bot.render.orders import order_lines, order_summary, stat_label
 from bot.render.report_layout import Section, render_sections
 from bot.render.text import escape_name
 from bot.ui import autocomplete as ac
-from bot.ui.context import Ctx, context, gm_ephemeral, gm_only
-from bot.ui.replies import reply
+from bot.ui.context import Ctx, context, gm_ephemeral, gm_only, gm_reply
 from bot.ui.views import Paginator
 from cogs.orders import APTITUDES, ATTRIBUTES, SKILLS
 
@@ -30,9 +29,6 @@ class GMOrders(commands.GroupCog, group_name="gm-order", group_description="GM: 
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
 
-    async def _done(self, interaction: discord.Interaction, ctx: Ctx, text: str) -> None:
-        await reply(interaction, text, ephemeral=await gm_ephemeral(interaction, ctx))
-
     @app_commands.command(
         name="dc", description="Set the DC of a freeform or initiate-conflict order"
     )
@@ -45,7 +41,7 @@ class GMOrders(commands.GroupCog, group_name="gm-order", group_description="GM: 
         order = await ctx.campaign.orders.set_dc(ctx.actor, await _kind(ctx, piece), piece, dc)
         left = len(await ctx.campaign.orders.awaiting_dc(ctx.actor))
         districts, factions = await ctx.campaign.queries.names()
-        await self._done(
+        await gm_reply(
             interaction,
             ctx,
             f"DC set: {order_summary(order, districts, factions, gm=True)}. "
@@ -64,7 +60,7 @@ class GMOrders(commands.GroupCog, group_name="gm-order", group_description="GM: 
         order = await ctx.campaign.orders.set_manual_modifier(
             ctx.actor, await _kind(ctx, piece), piece, value
         )
-        await self._done(
+        await gm_reply(
             interaction,
             ctx,
             f"Manual modifier of {piece}: {order.manual_modifier:+d} (on the roll, never the DC).",
@@ -92,7 +88,7 @@ class GMOrders(commands.GroupCog, group_name="gm-order", group_description="GM: 
             state = "disadvantage"
         else:
             state = "a plain roll"
-        await self._done(interaction, ctx, f"{piece} now rolls with {state}.")
+        await gm_reply(interaction, ctx, f"{piece} now rolls with {state}.")
 
     @app_commands.command(
         name="stats", description="Override the attribute/skill or aptitude an order rolls"
@@ -127,7 +123,7 @@ class GMOrders(commands.GroupCog, group_name="gm-order", group_description="GM: 
             if order.piece_type == "agent"
             else stat_label(order.aptitude_used)
         )
-        await self._done(interaction, ctx, f"{piece} now rolls {used}.")
+        await gm_reply(interaction, ctx, f"{piece} now rolls {used}.")
 
     @app_commands.command(name="pending", description="Orders that still need a DC from you")
     async def pending(self, interaction: discord.Interaction) -> None:

@@ -19,8 +19,8 @@ from bot.render.text import escape_name
 from bot.services.errors import InvalidRequest
 from bot.services.setup import UNSET, PieceDetail
 from bot.ui import autocomplete as ac
-from bot.ui.context import Ctx, context, gm_ephemeral, gm_only
-from bot.ui.replies import NO_MENTIONS, embeds_of, reply
+from bot.ui.context import Ctx, context, gm_ephemeral, gm_only, gm_reply
+from bot.ui.replies import NO_MENTIONS, embeds_of
 from bot.ui.views import ConfirmView, Paginator
 
 CONFIRM_TIMEOUT = 300.0
@@ -83,9 +83,6 @@ class GMPieces(
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
 
-    async def _done(self, interaction: discord.Interaction, ctx: Ctx, text: str) -> None:
-        await reply(interaction, text, ephemeral=await gm_ephemeral(interaction, ctx))
-
     async def _confirm_delete(
         self, interaction: discord.Interaction, ctx: Ctx, kind: str, piece_id: str
     ) -> None:
@@ -147,7 +144,7 @@ class GMPieces(
             piece = await ctx.campaign.setup.update_squadron(ctx.actor, piece_id, **changes)
         after = await ctx.campaign.setup.piece_detail(ctx.actor, kind, piece_id)
         districts, factions = await ctx.campaign.queries.names()
-        await self._done(
+        await gm_reply(
             interaction,
             ctx,
             piece_text(piece, "updated", factions, districts)
@@ -203,7 +200,7 @@ class GMPieces(
             arcana=arcana,
         )
         districts, factions = await ctx.campaign.queries.names()
-        await self._done(interaction, ctx, piece_text(agent, "created", factions, districts))
+        await gm_reply(interaction, ctx, piece_text(agent, "created", factions, districts))
 
     @app_commands.command(
         name="agent-edit", description="Change an agent: name, owner, place, stats"
@@ -312,7 +309,7 @@ class GMPieces(
             monitoring=monitoring,
         )
         districts, factions = await ctx.campaign.queries.names()
-        await self._done(interaction, ctx, piece_text(squadron, "created", factions, districts))
+        await gm_reply(interaction, ctx, piece_text(squadron, "created", factions, districts))
 
     @app_commands.command(
         name="squadron-edit", description="Change a squadron: owner, place, stats"

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import discord
 from discord import app_commands
 
+from bot.render.text import escape_name
 from bot.services.access import Actor, require_gm, resolve_actor
 from bot.services.errors import NotAllowed
+from bot.ui.replies import reply
 
 if TYPE_CHECKING:
     from bot.campaigns import Campaign, CampaignHub
@@ -107,6 +109,16 @@ def gm_only() -> Callable[[T], T]:
 
 def is_gm_channel(interaction: discord.Interaction, gm_channel_id: int | None) -> bool:
     return gm_channel_id is not None and interaction.channel_id == gm_channel_id
+
+
+async def faction_name(ctx: Ctx, faction_id: str) -> str:
+    """A faction's display name, escaped for message text (its id when unknown)."""
+    return escape_name((await ctx.campaign.queries.names()).factions.get(faction_id, faction_id))
+
+
+async def gm_reply(interaction: discord.Interaction, ctx: Ctx, text: str) -> None:
+    """A GM answer: public in the GM channel, private everywhere else."""
+    await reply(interaction, text, ephemeral=await gm_ephemeral(interaction, ctx))
 
 
 async def gm_ephemeral(interaction: discord.Interaction, ctx: Ctx) -> bool:
