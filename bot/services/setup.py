@@ -868,17 +868,9 @@ class SetupService:
             changes["name"] = check_name("agent name", name)
         async with self.db.transaction() as uow:
             agent = await require_agent(uow, agent_id)
-            if faction_id is not UNSET:
-                if faction_id is not None:
-                    await require_faction(uow, faction_id)
-                changes["faction_id"] = faction_id
-            await _check_move(uow, district_id, changes)
-            with db_refusals():
-                if changes.get("faction_id", agent.faction_id) != agent.faction_id:
-                    await _delete_orders_of(uow, "agent", agent_id)
-                elif await _moved_off_order(uow, "agent", agent_id, changes):
-                    changes["assignment"] = None
-                return await uow.pieces.update_agent(dataclasses.replace(agent, **changes))
+            saved = await _save_piece_changes(uow, agent, faction_id, district_id, changes)
+            assert isinstance(saved, dbr.Agent)
+            return saved
 
     async def update_squadron(
         self,
@@ -904,17 +896,9 @@ class SetupService:
             changes["mobility"] = check_int("mobility", mobility, 0, 5)
         async with self.db.transaction() as uow:
             squadron = await require_squadron(uow, squadron_id)
-            if faction_id is not UNSET:
-                if faction_id is not None:
-                    await require_faction(uow, faction_id)
-                changes["faction_id"] = faction_id
-            await _check_move(uow, district_id, changes)
-            with db_refusals():
-                if changes.get("faction_id", squadron.faction_id) != squadron.faction_id:
-                    await _delete_orders_of(uow, "squadron", squadron_id)
-                elif await _moved_off_order(uow, "squadron", squadron_id, changes):
-                    changes["assignment"] = None
-                return await uow.pieces.update_squadron(dataclasses.replace(squadron, **changes))
+            saved = await _save_piece_changes(uow, squadron, faction_id, district_id, changes)
+            assert isinstance(saved, dbr.Squadron)
+            return saved
 
     async def delete_agent(self, actor: Actor, agent_id: str) -> None:
         require_gm(actor)
@@ -1070,6 +1054,31 @@ async def _delete_orders_of(uow: UnitOfWork, piece_type: str, piece_id: str) -> 
     game = await uow.game.find()
     if game is not None and await uow.orders.find_for_piece(game.turn, piece_type, piece_id):
         await uow.orders.delete(game.turn, piece_type, piece_id)
+
+
+async def _save_piece_changes(
+    uow: UnitOfWork,
+    piece: dbr.Agent | dbr.Squadron,
+    faction_id: str | None,
+    district_id: str | None,
+    changes: dict[str, Any],
+) -> dbr.Agent | dbr.Squadron:
+    """A new owner drops the piece's order of this turn; so does a move off its district."""
+    kind = "agent" if isinstance(piece, dbr.Agent) else "squadron"
+    if faction_id is not UNSET:
+        if faction_id is not None:
+            await require_faction(uow, faction_id)
+        changes["faction_id"] = faction_id
+    await _check_move(uow, district_id, changes)
+    with db_refusals():
+        if changes.get("faction_id", piece.faction_id) != piece.faction_id:
+            await _delete_orders_of(uow, kind, piece.id)
+        elif await _moved_off_order(uow, kind, piece.id, changes):
+            changes["assignment"] = None
+        updated = dataclasses.replace(piece, **changes)
+        if isinstance(updated, dbr.Agent):
+            return await uow.pieces.update_agent(updated)
+        return await uow.pieces.update_squadron(updated)
 
 
 async def _check_move(uow: UnitOfWork, district_id: str | None, changes: dict[str, Any]) -> None:
