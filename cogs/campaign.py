@@ -8,6 +8,7 @@ inside the GM channel.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 
 import aiohttp
@@ -120,7 +121,7 @@ class CampaignCog(
         await send_messages(
             interaction,
             render_sections(overview_sections(view)),
-            ephemeral=await gm_ephemeral(interaction, ctx),
+            ephemeral=gm_ephemeral(interaction, ctx),
         )
 
     @app_commands.command(name="gm-role", description="Set the GM role (admins lose GM powers)")
@@ -149,7 +150,7 @@ class CampaignCog(
         await ctx.campaign.setup.set_gm_channel(ctx.actor, channel.id)
         await gm_reply(
             interaction,
-            ctx,
+            dataclasses.replace(ctx, gm_channel_id=channel.id),  # answered by the new setting
             f"GM channel set to {channel_mention(channel.id)}. GM commands run there answer publicly "
             "(so other GMs see them); everywhere else they stay private. Keep it closed to players.",
         )
@@ -176,7 +177,7 @@ class CampaignCog(
         self, interaction: discord.Interaction, file: discord.Attachment, replace: bool = False
     ) -> None:
         ctx = await context(interaction)
-        ephemeral = await gm_ephemeral(interaction, ctx)
+        ephemeral = gm_ephemeral(interaction, ctx)
         refused = upload_problem(file)
         if refused is not None:
             raise InvalidRequest(refused)
@@ -235,7 +236,7 @@ class CampaignCog(
     @app_commands.command(name="health", description="Database integrity and statistics")
     async def health(self, interaction: discord.Interaction) -> None:
         ctx = await context(interaction)
-        ephemeral = await gm_ephemeral(interaction, ctx)
+        ephemeral = gm_ephemeral(interaction, ctx)
         await defer(interaction, ephemeral=ephemeral)  # the integrity check reads every page
         report = await ctx.campaign.setup.health(ctx.actor)
         title = "Campaign database: healthy" if report.ok else "Campaign database: PROBLEM"

@@ -131,7 +131,7 @@ class RumorModal(discord.ui.Modal):
             await reply(
                 interaction,
                 rumor_added_text(rumor, self.district_name),
-                ephemeral=await gm_ephemeral(interaction, ctx),
+                ephemeral=gm_ephemeral(interaction, ctx),
             )
             log_invocation(interaction, "ok")
         except Exception as exc:  # one handler for every failure
@@ -269,7 +269,7 @@ class GMDistricts(
             content=f"Deleting {district_label(found.district)} removes the following.",
             embeds=embeds_of(message),
             view=view,
-            ephemeral=await gm_ephemeral(interaction, ctx),
+            ephemeral=gm_ephemeral(interaction, ctx),
             allowed_mentions=NO_MENTIONS,
         )
 
@@ -280,7 +280,7 @@ class GMDistricts(
         ctx = await context(interaction)
         pages = render_sections(district_sections(await detail(ctx, district)))
         await Paginator(interaction.user.id, pages).show(
-            interaction, ephemeral=await gm_ephemeral(interaction, ctx)
+            interaction, ephemeral=gm_ephemeral(interaction, ctx)
         )
 
     # -- its state ------------------------------------------------------------------------------
@@ -479,7 +479,7 @@ class GMDistricts(
             rumor_sections(lines, (await ctx.campaign.queries.names()).factions, district_name)
         )
         await Paginator(interaction.user.id, pages).show(
-            interaction, ephemeral=await gm_ephemeral(interaction, ctx)
+            interaction, ephemeral=gm_ephemeral(interaction, ctx)
         )
 
     @app_commands.command(
@@ -501,7 +501,7 @@ class GMDistricts(
                 who = ", ".join(escape_name(names.get(f, f)) for f in found.known_by)
                 text += f"; it leaves the known rumors of {who}"
             text += "."
-        await reply(interaction, text, ephemeral=await gm_ephemeral(interaction, ctx))
+        await reply(interaction, text, ephemeral=gm_ephemeral(interaction, ctx))
 
 
 async def setup(bot: commands.Bot) -> None:

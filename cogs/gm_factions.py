@@ -149,7 +149,7 @@ class GMFactions(
             content=f"Deleting {faction_label(footprint.faction)} removes the following.",
             embeds=embeds_of(message),
             view=view,
-            ephemeral=await gm_ephemeral(interaction, ctx),
+            ephemeral=gm_ephemeral(interaction, ctx),
             allowed_mentions=NO_MENTIONS,
         )
 
@@ -165,7 +165,7 @@ class GMFactions(
         await send_messages(
             interaction,
             render_sections(member_sections(rows, factions, faction)),
-            ephemeral=await gm_ephemeral(interaction, ctx),
+            ephemeral=gm_ephemeral(interaction, ctx),
         )
 
     @app_commands.command(name="add-member", description="Put a server member in a faction")

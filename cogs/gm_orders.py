@@ -139,7 +139,7 @@ class GMOrders(commands.GroupCog, group_name="gm-order", group_description="GM: 
             [Section("Orders awaiting a DC", lines or ["None: orders can close."])]
         )
         await Paginator(interaction.user.id, pages).show(
-            interaction, ephemeral=await gm_ephemeral(interaction, ctx)
+            interaction, ephemeral=gm_ephemeral(interaction, ctx)
         )
 
     @app_commands.command(
@@ -168,7 +168,7 @@ class GMOrders(commands.GroupCog, group_name="gm-order", group_description="GM: 
         ]
         pages = render_sections(sections or [Section("Orders", ["No factions yet."])])
         await Paginator(interaction.user.id, pages).show(
-            interaction, ephemeral=await gm_ephemeral(interaction, ctx)
+            interaction, ephemeral=gm_ephemeral(interaction, ctx)
         )
 
 

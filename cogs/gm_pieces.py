@@ -114,7 +114,7 @@ class GMPieces(
                 action=lambda clicked: self._delete(clicked, kind, piece_id, name),
                 kept=f"Nothing deleted: **{escape_name(name)}** stays.",
             ),
-            ephemeral=await gm_ephemeral(interaction, ctx),
+            ephemeral=gm_ephemeral(interaction, ctx),
             allowed_mentions=NO_MENTIONS,
         )
 
@@ -387,7 +387,7 @@ class GMPieces(
         districts, factions = await ctx.campaign.queries.names()
         pages = render_sections(piece_list_sections(pieces, factions, districts, faction))
         await Paginator(interaction.user.id, pages).show(
-            interaction, ephemeral=await gm_ephemeral(interaction, ctx)
+            interaction, ephemeral=gm_ephemeral(interaction, ctx)
         )
 
     @app_commands.command(name="show", description="One piece in full, with its order")
@@ -403,7 +403,7 @@ class GMPieces(
         districts, factions = await ctx.campaign.queries.names()
         pages = render_sections(piece_sections(found, factions, districts))
         await Paginator(interaction.user.id, pages).show(
-            interaction, ephemeral=await gm_ephemeral(interaction, ctx)
+            interaction, ephemeral=gm_ephemeral(interaction, ctx)
         )
 
 

@@ -319,7 +319,7 @@ class GMTurn(commands.GroupCog, group_name="gm", group_description="GM: run the 
         await send_messages(
             interaction,
             messages,
-            ephemeral=await gm_ephemeral(interaction, ctx),
+            ephemeral=gm_ephemeral(interaction, ctx),
             view=routed_view(buttons),
         )
 
@@ -328,7 +328,7 @@ class GMTurn(commands.GroupCog, group_name="gm", group_description="GM: run the 
     )
     async def preview(self, interaction: discord.Interaction) -> None:
         ctx = await context(interaction)
-        ephemeral = await gm_ephemeral(interaction, ctx)
+        ephemeral = gm_ephemeral(interaction, ctx)
         await defer(interaction, ephemeral=ephemeral)
         start = await ctx.campaign.turn.status()
         result = await ctx.campaign.turn.preview(str(interaction.user.id))
@@ -345,7 +345,7 @@ class GMTurn(commands.GroupCog, group_name="gm", group_description="GM: run the 
 
     async def _advance(self, interaction: discord.Interaction, *, only_rulings: bool) -> None:
         ctx = await context(interaction)
-        ephemeral = await gm_ephemeral(interaction, ctx)
+        ephemeral = gm_ephemeral(interaction, ctx)
         start = await ctx.campaign.turn.status()
         if only_rulings and start.phase.value != "conflict_resolution":
             raise InvalidRequest(
@@ -392,7 +392,7 @@ class GMTurn(commands.GroupCog, group_name="gm", group_description="GM: run the 
     )
     async def conflicts(self, interaction: discord.Interaction) -> None:
         ctx = await context(interaction)
-        ephemeral = await gm_ephemeral(interaction, ctx)
+        ephemeral = gm_ephemeral(interaction, ctx)
         conflicts = await ctx.campaign.turn.conflicts()
         if not conflicts:
             await reply(interaction, "There are no conflicts this turn.", ephemeral=ephemeral)
@@ -450,7 +450,7 @@ class GMTurn(commands.GroupCog, group_name="gm", group_description="GM: run the 
         await reply(
             interaction,
             f"Orders deadline: {deadline_text(value)}." if value else "The deadline is cleared.",
-            ephemeral=await gm_ephemeral(interaction, ctx),
+            ephemeral=gm_ephemeral(interaction, ctx),
         )
 
     @app_commands.command(name="map", description="The true map, or what one faction believes")
@@ -458,7 +458,7 @@ class GMTurn(commands.GroupCog, group_name="gm", group_description="GM: run the 
     @app_commands.autocomplete(faction=ac.factions)
     async def map(self, interaction: discord.Interaction, faction: str | None = None) -> None:
         ctx = await context(interaction)
-        ephemeral = await gm_ephemeral(interaction, ctx)
+        ephemeral = gm_ephemeral(interaction, ctx)
         await defer(interaction, ephemeral=ephemeral)
         async with ctx.campaign.db.read() as uow:
             game = await uow.game.get()
@@ -502,7 +502,7 @@ class GMTurn(commands.GroupCog, group_name="gm", group_description="GM: run the 
         await reply(
             interaction,
             "\n".join(lines)[:2000],
-            ephemeral=await gm_ephemeral(interaction, ctx),
+            ephemeral=gm_ephemeral(interaction, ctx),
             view=routed_view([ButtonSpec(RETRY_ID, "Retry all", "primary")]) if retryable else None,
         )
 

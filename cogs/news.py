@@ -165,7 +165,7 @@ class GMNews(commands.GroupCog, group_name="gm-news", group_description="GM: the
 
     async def _show(self, interaction: discord.Interaction, ctx: Ctx, detail: IssueDetail) -> None:
         await Paginator(interaction.user.id, draft_messages(detail)).show(
-            interaction, ephemeral=await gm_ephemeral(interaction, ctx)
+            interaction, ephemeral=gm_ephemeral(interaction, ctx)
         )
 
     @app_commands.command(name="create", description="Start the next issue, with proposed articles")
@@ -210,7 +210,7 @@ class GMNews(commands.GroupCog, group_name="gm-news", group_description="GM: the
         await reply(
             interaction,
             f"Article removed; the draft has {len(detail.articles)} article(s).",
-            ephemeral=await gm_ephemeral(interaction, ctx),
+            ephemeral=gm_ephemeral(interaction, ctx),
         )
 
     @app_commands.command(name="move", description="Move an article to another position")
@@ -226,7 +226,7 @@ class GMNews(commands.GroupCog, group_name="gm-news", group_description="GM: the
         await reply(
             interaction,
             f"Article `{moved.id}` is now at position {moved.position}.",
-            ephemeral=await gm_ephemeral(interaction, ctx),
+            ephemeral=gm_ephemeral(interaction, ctx),
         )
 
     @app_commands.command(name="title", description="Rename the draft issue")
@@ -239,7 +239,7 @@ class GMNews(commands.GroupCog, group_name="gm-news", group_description="GM: the
         await reply(
             interaction,
             f"Issue #{detail.issue.number} is now titled {escape_name(detail.issue.title)}.",
-            ephemeral=await gm_ephemeral(interaction, ctx),
+            ephemeral=gm_ephemeral(interaction, ctx),
         )
 
     @app_commands.command(name="delete", description="Throw the draft away")
@@ -275,7 +275,7 @@ class GMNews(commands.GroupCog, group_name="gm-news", group_description="GM: the
             interaction,
             f"Issue #{result.issue.number} ({escape_name(result.issue.title)}) is published: "
             f"it goes to <#{result.channel_id}> now and is in the archive (/news read).",
-            ephemeral=await gm_ephemeral(interaction, ctx),
+            ephemeral=gm_ephemeral(interaction, ctx),
         )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.services.errors import NotAllowed
+from db.records import CampaignSettings
 from db.uow import UnitOfWork
 
 
@@ -28,14 +29,20 @@ class Actor:
 
 
 async def resolve_actor(
-    uow: UnitOfWork, user_id: int, role_ids: Iterable[int], is_admin: bool
+    uow: UnitOfWork,
+    user_id: int,
+    role_ids: Iterable[int],
+    is_admin: bool,
+    *,
+    settings: CampaignSettings | None = None,
 ) -> Actor:
     """GM = holds the configured GM role; while none is configured, guild admins are GM.
 
     Once a GM role exists, admin rights alone no longer make someone GM, so a
     campaign can have a GM team distinct from the server's moderators.
     """
-    settings = await uow.settings.get()
+    if settings is None:
+        settings = await uow.settings.get()
     no_gm_role = settings.gm_role_id is None
     is_gm = bool(is_admin) if no_gm_role else settings.gm_role_id in set(role_ids)
     faction_id = await uow.settings.faction_of(user_id)

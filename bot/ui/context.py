@@ -38,6 +38,7 @@ class Refused(app_commands.CheckFailure):
 class Ctx:
     campaign: Campaign
     actor: Actor
+    gm_channel_id: int | None = None
 
     @property
     def is_gm(self) -> bool:
@@ -58,15 +59,21 @@ def _role_ids(user: discord.abc.User) -> list[int]:
     return [role.id for role in getattr(user, "roles", ())]
 
 
-async def actor_of(interaction: discord.Interaction, campaign: Campaign) -> Actor:
-    """Roles and administrator come from the interaction payload Discord resolved."""
+async def actor_of(
+    interaction: discord.Interaction, campaign: Campaign
+) -> tuple[Actor, int | None]:
+    """The actor (roles and administrator from the payload Discord resolved) and the GM
+    channel, read together once per interaction."""
     async with campaign.db.read() as uow:
-        return await resolve_actor(
+        settings = await uow.settings.get()
+        actor = await resolve_actor(
             uow,
             interaction.user.id,
             _role_ids(interaction.user),
             interaction.permissions.administrator,
+            settings=settings,
         )
+    return actor, settings.gm_channel_id
 
 
 async def context(interaction: discord.Interaction) -> Ctx:
@@ -75,7 +82,8 @@ async def context(interaction: discord.Interaction) -> Ctx:
     if isinstance(cached, Ctx):
         return cached
     campaign = await campaign_of(interaction)
-    ctx = Ctx(campaign, await actor_of(interaction, campaign))
+    actor, gm_channel_id = await actor_of(interaction, campaign)
+    ctx = Ctx(campaign, actor, gm_channel_id)
     interaction.extras["ctx"] = ctx
     return ctx
 
@@ -118,11 +126,9 @@ async def faction_name(ctx: Ctx, faction_id: str) -> str:
 
 async def gm_reply(interaction: discord.Interaction, ctx: Ctx, text: str) -> None:
     """A GM answer: public in the GM channel, private everywhere else."""
-    await reply(interaction, text, ephemeral=await gm_ephemeral(interaction, ctx))
+    await reply(interaction, text, ephemeral=gm_ephemeral(interaction, ctx))
 
 
-async def gm_ephemeral(interaction: discord.Interaction, ctx: Ctx) -> bool:
+def gm_ephemeral(interaction: discord.Interaction, ctx: Ctx) -> bool:
     """GM answers carry secrets: public only inside the configured GM channel."""
-    async with ctx.campaign.db.read() as uow:
-        settings = await uow.settings.get()
-    return not is_gm_channel(interaction, settings.gm_channel_id)
+    return not is_gm_channel(interaction, ctx.gm_channel_id)

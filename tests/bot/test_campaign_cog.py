@@ -199,6 +199,11 @@ async def test_gm_and_news_channels(table: Table) -> None:
     # Answers are now public in the new GM channel.
     shown = await table.emu.invoke(table.gm, "campaign show", in_channel=desk)
     assert not shown.ephemeral
+    # Naming the channel one stands in answers there by the new setting already.
+    annex = table.emu.add_text_channel(table.guild, "gm-annex-2")
+    moved = await table.emu.invoke(table.gm, "campaign gm-channel", channel=annex, in_channel=annex)
+    assert not moved.ephemeral
+    await table.emu.invoke(table.gm, "campaign gm-channel", channel=desk, in_channel=annex)
 
     crier = table.emu.add_text_channel(table.guild, "crier-2")
     done = await table.emu.invoke(table.gm, "campaign news-channel", channel=crier, in_channel=desk)
